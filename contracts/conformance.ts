@@ -1,0 +1,69 @@
+/**
+ * Checks one observed exchange against the spec: the status is documented for
+ * the operation, the content type and body match, the required headers are
+ * there. The mock's tests use it, and certify runs it on every response it sees.
+ */
+import { compileInline, validatorFor } from './ajv.js';
+import { findOperation, resolveRef, type HeaderObject, type ResponseObject } from './spec.js';
+
+export interface ObservedResponse {
+  method: string;
+  /** Path with or without query. */
+  path: string;
+  status: number;
+  /** Lower-cased names. */
+  headers: Record<string, string | undefined>;
+  body: unknown;
+  /** The raw text, for content that is not JSON. */
+  text?: string;
+}
+
+export interface Violation { where: string; message: string }
+
+const headerValidators = new Map<string, (v: unknown) => boolean>();
+
+function headerValidator(name: string, header: HeaderObject): (v: unknown) => boolean {
+  let fn = headerValidators.get(name);
+  if (!fn) {
+    const compiled = header.schema ? compileInline(header.schema) : () => true;
+    fn = (v: unknown) => compiled(v) as boolean;
+    headerValidators.set(name, fn);
+  }
+  return fn;
+}
+
+/** Violations of the spec by one response; an empty list means it conforms. Unknown routes are not the spec's business. */
+export function checkResponse(res: ObservedResponse): Violation[] {
+  const pathname = res.path.split('?', 1)[0] ?? res.path;
+  const found = findOperation(res.method === 'HEAD' ? 'GET' : res.method, pathname);
+  if (!found) return [];
+  const { op } = found;
+  const where = `${op.operationId} ${res.status}`;
+  const documented = op.operation.responses[String(res.status)] ?? op.operation.responses.default;
+  if (!documented) return [{ where, message: `status ${res.status} is not documented for ${op.operationId} (documented: ${Object.keys(op.operation.responses).join(', ')})` }];
+  const spec = documented.$ref ? resolveRef<ResponseObject>(documented.$ref) : documented;
+  const out: Violation[] = [];
+
+  for (const [name, raw] of Object.entries(spec.headers ?? {})) {
+    const header = raw.$ref ? resolveRef<HeaderObject>(raw.$ref) : raw;
+    const value = res.headers[name.toLowerCase()];
+    if (value === undefined) {
+      if (header.required) out.push({ where, message: `required header ${name} is missing` });
+    } else if (!headerValidator(name, header)(value)) out.push({ where, message: `header ${name}: ${JSON.stringify(value)} does not match its schema` });
+  }
+
+  const media = spec.content ? Object.entries(spec.content) : [];
+  if (media.length > 0 && res.method !== 'HEAD') {
+    const contentType = res.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase();
+    const entry = media.find(([type]) => type === contentType);
+    if (!entry) {
+      out.push({ where, message: `content type ${contentType ?? 'missing'} is not documented (${media.map(([t]) => t).join(', ')})` });
+    } else if (entry[1].schema?.$ref) {
+      const validate = validatorFor(entry[1].schema.$ref as string, 'all');
+      if (!validate(res.body)) {
+        for (const e of validate.errors ?? []) out.push({ where, message: `body${e.instancePath.replace(/\//g, '.')} ${e.message ?? 'is invalid'}` });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,263 @@
+/**
+ * The mock's transport-free engine: `handle(request) → response`, synchronous,
+ * with all state inside. The pipeline runs in SPEC order: request id (OBS-1/5),
+ * authentication (AUTH-1..3), rate limit (RATE-1..6), routing from the spec,
+ * body parsing (ERR-3), idempotency (IDEM-1..6), the operation, then the
+ * response decorations and one log line. Adapters (msw, node:http) only move
+ * bytes.
+ */
+import { validatorFor } from '../../contracts/ajv.js';
+import { DEFAULT_POLICY, type PolicyOptions } from '../../contracts/policy.js';
+import { findOperation } from '../../contracts/spec.js';
+import { DEFAULT_ACCOUNTS } from './accounts.js';
+import { parseJsonBody } from './body.js';
+import { fail, type Account, type EngineState, type RouteContext, type RouteHandler, type RouteResult } from './context.js';
+import { parseFaults, type FaultName } from './faults.js';
+import { fingerprint, IdempotencyStore } from './idempotency.js';
+import { JobStore } from './jobs.js';
+import { RateLimiter, type RateDecision, type RateLimitConfig } from './rate-limiter.js';
+import { errorResponse } from './respond.js';
+import { createJob, getJob, listJobs, startJob } from './routes/jobs.js';
+import { getArtifact, getHealth, listUsageEvents } from './routes/misc.js';
+import { systemClock, type AccountConfig, type Clock, type LogEntry, type LogSink, type MockRequest, type MockResponse } from './types.js';
+
+export interface EngineOptions {
+  accounts?: readonly AccountConfig[];
+  /** `false` switches rate limiting off (load tests of the mock itself). */
+  rateLimit?: RateLimitConfig | false;
+  processingMs?: number;
+  clock?: Clock;
+  log?: LogSink;
+  faults?: readonly string[];
+  policy?: PolicyOptions;
+  /** Origin used in output_url; defaults to the request's Host. */
+  baseUrl?: string;
+  maxJobs?: number;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = { capacity: 20, refillPerSecond: 10 };
+export const DEFAULT_PROCESSING_MS = 300;
+
+const HANDLERS: Record<string, RouteHandler> = { createJob, startJob, getJob, listJobs, listUsageEvents, getHealth };
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const IDEMPOTENCY_KEY = /^[!-~]([ -~]*[!-~])?$/;
+const CHALLENGE = 'ApiKey realm="jobcert", header="X-Api-Key"';
+
+export interface Engine {
+  handle(req: MockRequest): MockResponse;
+  readonly faults: ReadonlySet<FaultName>;
+  readonly accounts: readonly AccountConfig[];
+  /** The envelope for a request too broken to parse (bad HTTP framing); logged like any other. */
+  malformed(reason: string): MockResponse;
+  /** Set the origin for output_url once the server knows its port. */
+  setBaseUrl(url: string): void;
+}
+
+export function createEngine(options: EngineOptions = {}): Engine {
+  const clock = options.clock ?? systemClock;
+  const faults = parseFaults(options.faults ?? []);
+  const accountConfigs = options.accounts ?? DEFAULT_ACCOUNTS;
+  const accounts = new Map<string, Account>(accountConfigs.map((a) => [a.key, { ...a, balance: a.credits }]));
+  const prefix = Math.random().toString(36).slice(2, 8);
+  let counter = 0;
+  const newId = (p: string): string => `${p}${prefix}${(++counter).toString(36)}`;
+  let requestCounter = 0;
+  const newRequestId = (): string => faults.has('obs-reused-request-ids') ? `req_${prefix}r${requestCounter++ % 4}` : `req_${prefix}${(++requestCounter).toString(36)}`;
+  let baseUrl = options.baseUrl;
+  const rateConfig = options.rateLimit === false || faults.has('rate-no-limit') ? undefined : (options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const limiter = rateConfig ? new RateLimiter(rateConfig, clock, faults.has('rate-no-recovery') ? 60_000 : 0) : undefined;
+  const idempotency = new IdempotencyStore(clock);
+  const log = options.log;
+
+  const state: EngineState = {
+    jobs: new JobStore({ processingMs: options.processingMs ?? DEFAULT_PROCESSING_MS, maxJobs: options.maxJobs ?? 1_000_000, faults, newId, ...(log ? { log } : {}) }),
+    accounts,
+    faults,
+    policy: options.policy ?? DEFAULT_POLICY,
+    baseUrl: (req) => baseUrl ?? `http://${req.headers.host ?? '127.0.0.1'}`,
+  };
+
+  function render(result: RouteResult, requestId: string): MockResponse {
+    return 'error' in result ? errorResponse(result.error, requestId, faults) : result;
+  }
+
+  function authenticate(req: MockRequest): Account | { error: RouteResult } {
+    const key = req.headers['x-api-key'];
+    const challenge: Record<string, string> = faults.has('auth-no-challenge') ? {} : { 'www-authenticate': CHALLENGE };
+    if (key === undefined) return { error: fail({ code: 'missing_api_key', message: 'X-Api-Key header is required', headers: challenge }) };
+    const account = accounts.get(key) ?? (faults.has('auth-accept-any-key') && key.trim() !== '' ? accounts.values().next().value : undefined);
+    if (!account) return { error: fail({ code: 'invalid_api_key', message: 'X-Api-Key is not a valid key', headers: challenge }) };
+    return account;
+  }
+
+  /** auth-validate-first fault: what a provider that validates before authenticating would answer. */
+  function preAuthLeak(req: MockRequest, pathname: string): RouteResult | undefined {
+    const found = findOperation(req.method, pathname);
+    if (!found) return fail({ code: 'not_found', message: `no route ${req.method} ${pathname}` });
+    if (req.method !== 'POST') return found.params.job_id ? fail({ code: 'not_found', message: 'Job not found' }) : undefined;
+    const parsed = parseJsonBody(req, false, false);
+    if (!parsed.ok) return fail(parsed.error);
+    const validate = validatorFor(found.op.operationId === 'createJob' ? 'CreateJobRequest' : 'StartJobRequest');
+    return validate(parsed.value) ? undefined : fail({ code: 'invalid_request', message: 'invalid request body' });
+  }
+
+  function addRateHeaders(headers: Record<string, string>, decision: RateDecision | undefined): void {
+    if (!decision || !limiter || faults.has('rate-no-headers')) return;
+    headers.ratelimit = `"default";r=${decision.remaining};t=${decision.resetSeconds}`;
+    headers['ratelimit-policy'] = limiter.policyHeader();
+  }
+
+  const notFoundRoute = (req: MockRequest, pathname: string): RouteResult => fail({ code: 'not_found', message: `no route ${req.method} ${pathname}` });
+
+  /**
+   * Runs the pipeline; what the log line needs goes into `out`. Hot path: no
+   * object spreads and fixed-shape objects, which V8 keeps fast (the mock must
+   * stay near a bare server's throughput, see bench/mock.ts).
+   */
+  function dispatch(req: MockRequest, requestId: string, now: number, out: Outcome): MockResponse {
+    const q = req.url.indexOf('?');
+    const pathname = q === -1 ? req.url : req.url.slice(0, q);
+    const ctx: RouteContext = { req, requestId, now, account: undefined, params: NO_PARAMS, query: q === -1 ? NO_QUERY : new URLSearchParams(req.url.slice(q + 1)), body: undefined, touchedJobId: undefined, state };
+
+    if ((req.method === 'GET' || req.method === 'HEAD') && pathname.startsWith('/artifacts/')) return render(getArtifact(ctx), requestId);
+    const isApi = pathname === '/v1' || pathname.startsWith('/v1/');
+    const isHealth = pathname === '/health' && !faults.has('auth-health-needs-key');
+    if (!isApi && !isHealth && pathname !== '/health') return render(notFoundRoute(req, pathname), requestId);
+
+    if (!isHealth) {
+      const auth = authenticate(req);
+      if (!('balance' in auth)) {
+        const leak = faults.has('auth-validate-first') ? preAuthLeak(req, pathname) : undefined;
+        return render(leak ?? auth.error, requestId);
+      }
+      ctx.account = out.account = auth;
+      if (limiter) {
+        out.rate = limiter.take(faults.has('rate-shared-bucket') ? '*' : auth.name);
+        if (!out.rate.allowed) return throttled(ctx, out.rate, pathname);
+      }
+    }
+
+    const found = findOperation(req.method === 'HEAD' ? 'GET' : req.method, pathname);
+    if (!found) return render(notFoundRoute(req, pathname), requestId);
+    ctx.params = found.params;
+    out.jobId = found.params.job_id;
+    const handler = HANDLERS[found.op.operationId] as RouteHandler;
+    if (req.method !== 'POST') return render(handler(ctx), requestId);
+
+    const parsed = parseJsonBody(req, faults.has('err-415-as-400'), faults.has('err-500-on-bad-json'));
+    if (!parsed.ok) return render(fail(parsed.error), requestId);
+    ctx.body = parsed.value;
+
+    const idemKey = req.headers['idempotency-key'];
+    if (idemKey === undefined || faults.has('idem-replay-ignored')) {
+      const res = render(handler(ctx), requestId);
+      if (ctx.touchedJobId !== undefined) out.jobId = ctx.touchedJobId;
+      return res;
+    }
+    if (idemKey.length > 255 || !IDEMPOTENCY_KEY.test(idemKey)) {
+      return render(fail({ code: 'invalid_request', message: 'Idempotency-Key must be 1–255 printable ASCII characters', param: 'Idempotency-Key' }), requestId);
+    }
+    const scope = faults.has('idem-global-keys') ? '*' : auth(ctx).name;
+    const print = faults.has('idem-reuse-replays') ? 'any' : fingerprint(req.method, pathname, parsed.value, parsed.raw);
+    const seen = idempotency.lookup(scope, idemKey, print);
+    if (seen.kind === 'mismatch') return render(fail({ code: 'idempotency_key_reused', message: 'this Idempotency-Key was used with another request' }), requestId);
+    if (seen.kind === 'in_progress') return render(fail({ code: 'idempotency_in_progress', message: 'a request with this Idempotency-Key is in progress' }), requestId);
+    if (seen.kind === 'replay') {
+      const res = copyResponse(seen.response);
+      if (!faults.has('idem-no-replay-header')) res.headers['idempotent-replayed'] = 'true';
+      out.jobId = jobIdOf(res) ?? out.jobId;
+      return res;
+    }
+    idempotency.begin(scope, idemKey, print);
+    const res = render(handler(ctx), requestId);
+    if (ctx.touchedJobId !== undefined) out.jobId = ctx.touchedJobId;
+    idempotency.finish(scope, idemKey, print, res.status >= 200 && res.status < 300 ? copyResponse(res) : null);
+    return res;
+  }
+
+  /** 429 (RATE-1/2); under rate-side-effect the start still runs; under idem-stores-errors the 429 is remembered. */
+  function throttled(ctx: RouteContext, decision: RateDecision, pathname: string): MockResponse {
+    const headers: Record<string, string> = {};
+    if (!faults.has('rate-no-retry-after')) headers['retry-after'] = String(decision.retryAfterSeconds);
+    const res = render(fail({ code: 'rate_limited', message: `rate limit exceeded; retry in ${decision.retryAfterSeconds} s`, headers }), ctx.requestId);
+    if (ctx.req.method === 'POST') {
+      const found = findOperation('POST', pathname);
+      const parsed = parseJsonBody(ctx.req, false, false);
+      if (found && parsed.ok && faults.has('rate-side-effect')) {
+        ctx.params = found.params;
+        ctx.body = parsed.value;
+        HANDLERS[found.op.operationId]?.(ctx);
+      }
+      const idemKey = ctx.req.headers['idempotency-key'];
+      if (found && parsed.ok && idemKey !== undefined && faults.has('idem-stores-errors')) {
+        const print = fingerprint('POST', pathname, parsed.value, parsed.raw);
+        idempotency.begin(auth(ctx).name, idemKey, print);
+        idempotency.finish(auth(ctx).name, idemKey, print, copyResponse(res));
+      }
+    }
+    return res;
+  }
+
+  return {
+    faults,
+    accounts: accountConfigs,
+    setBaseUrl(url) { baseUrl = url.replace(/\/+$/, ''); },
+    malformed(reason) {
+      const requestId = newRequestId();
+      const res = errorResponse({ code: 'invalid_request', message: reason }, requestId, faults);
+      res.headers['x-request-id'] = requestId;
+      log?.({ time: new Date(clock.now()).toISOString(), level: 'warn', msg: reason, request_id: requestId, status: res.status });
+      return res;
+    },
+    handle(req) {
+      const now = clock.now();
+      const clientId = req.headers['x-request-id'];
+      const requestId = clientId !== undefined && CLIENT_REQUEST_ID.test(clientId) && !faults.has('obs-no-echo') ? clientId : newRequestId();
+      const out: Outcome = { account: undefined, jobId: undefined, rate: undefined };
+      let res: MockResponse;
+      try {
+        res = dispatch(req, requestId, now, out);
+      } catch (err) {
+        // A bug in the mock must still answer in the envelope; ERR-3 makes it visible as a 5xx.
+        log?.({ time: new Date(now).toISOString(), level: 'error', msg: `mock bug: ${err instanceof Error ? err.stack : String(err)}`, request_id: requestId });
+        res = errorResponse({ code: 'internal_error', message: 'internal error in the mock' }, requestId, faults);
+      }
+      addRateHeaders(res.headers, out.rate);
+      if (!(faults.has('obs-no-request-id-on-errors') && res.status >= 400)) res.headers['x-request-id'] = requestId;
+      if (req.method === 'HEAD') res.body = null;
+      if (log) {
+        const entry: LogEntry = {
+          time: new Date(now).toISOString(), level: res.status >= 500 ? 'error' : res.status >= 400 ? 'warn' : 'info', msg: 'request',
+          request_id: requestId, method: req.method, path: req.url.split('?', 1)[0] ?? req.url, status: res.status,
+        };
+        if (out.account) entry.account = out.account.name;
+        if (out.jobId && !faults.has('obs-logs-without-job-id')) entry.job_id = out.jobId;
+        log(entry);
+      }
+      return res;
+    },
+  };
+}
+
+/** What the log line and the response decorations need to know about a request. */
+interface Outcome { account: Account | undefined; jobId: string | undefined; rate: RateDecision | undefined }
+
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_QUERY = new URLSearchParams();
+
+function auth(ctx: RouteContext): Account {
+  if (!ctx.account) throw new Error('route needs an authenticated account');
+  return ctx.account;
+}
+
+/** Stored replays are copied in and out, so later decorations never touch the stored one. */
+function copyResponse(res: MockResponse): MockResponse {
+  return { status: res.status, headers: { ...res.headers }, body: res.body };
+}
+
+/** The job a successful POST created or started, for the log line (OBS-4). */
+function jobIdOf(res: MockResponse): string | undefined {
+  if (res.status !== 200 || typeof res.body !== 'string') return undefined;
+  const match = /"id":"([^"]+)"/.exec(res.body);
+  return match?.[1];
+}

@@ -1,0 +1,76 @@
+/**
+ * Switchable faults: each one breaks one SPEC rule so that a check can prove it
+ * catches it. The catalogue is data; the engine asks `faults.has(name)` at the
+ * one place the rule is enforced. A fault added here without a detecting check
+ * fails the fault-coverage tests.
+ */
+import type { Family } from '../../contracts/rules.js';
+
+export interface FaultInfo {
+  /** The family whose checks must catch it; SCHEMA is response-shape conformance. */
+  family: Family | 'SCHEMA';
+  rules: string[];
+  description: string;
+}
+
+export const FAULTS = {
+  'auth-accept-any-key': { family: 'AUTH', rules: ['AUTH-2'], description: 'an unknown key is accepted as the primary account' },
+  'auth-validate-first': { family: 'AUTH', rules: ['AUTH-3'], description: 'routing and body validation run before authentication (400/404 leak to unauthenticated callers)' },
+  'auth-cross-key-access': { family: 'AUTH', rules: ['AUTH-4'], description: "any key can read and start another key's jobs" },
+  'auth-health-needs-key': { family: 'AUTH', rules: ['AUTH-5'], description: '/health answers 401 without a key' },
+  'auth-no-challenge': { family: 'AUTH', rules: ['AUTH-6'], description: '401 responses carry no WWW-Authenticate' },
+  'rate-no-limit': { family: 'RATE', rules: ['RATE-1'], description: 'never answers 429' },
+  'rate-no-retry-after': { family: 'RATE', rules: ['RATE-2'], description: '429 responses carry no Retry-After' },
+  'rate-no-recovery': { family: 'RATE', rules: ['RATE-3'], description: 'an emptied bucket stays empty for 60 s though Retry-After says 1 s' },
+  'rate-shared-bucket': { family: 'RATE', rules: ['RATE-4'], description: 'one bucket for all keys' },
+  'rate-side-effect': { family: 'RATE', rules: ['RATE-5'], description: 'a throttled start still starts and charges the job' },
+  'rate-no-headers': { family: 'RATE', rules: ['RATE-6'], description: 'no RateLimit / RateLimit-Policy fields' },
+  'idem-replay-ignored': { family: 'IDEM', rules: ['IDEM-1', 'IDEM-3'], description: 'Idempotency-Key is ignored: retries run again' },
+  'idem-no-replay-header': { family: 'IDEM', rules: ['IDEM-1'], description: 'replays lack Idempotent-Replayed: true' },
+  'idem-reuse-replays': { family: 'IDEM', rules: ['IDEM-2'], description: 'a reused key with another body replays the first response instead of 422' },
+  'idem-global-keys': { family: 'IDEM', rules: ['IDEM-4'], description: 'idempotency keys are shared across API keys' },
+  'idem-double-charge': { family: 'IDEM', rules: ['IDEM-5'], description: 'starting a processing or completed job restarts and charges it again' },
+  'idem-stores-errors': { family: 'IDEM', rules: ['IDEM-6'], description: '429 responses are stored and replayed' },
+  'obs-no-request-id-on-errors': { family: 'OBS', rules: ['OBS-1'], description: 'error responses carry no X-Request-Id' },
+  'obs-reused-request-ids': { family: 'OBS', rules: ['OBS-1'], description: 'request ids repeat every 4 requests' },
+  'obs-error-id-mismatch': { family: 'OBS', rules: ['OBS-2'], description: "error.request_id differs from X-Request-Id" },
+  'obs-start-wrong-id': { family: 'OBS', rules: ['OBS-3'], description: "start answers with an id other than the path's job_id" },
+  'obs-history-wrong-request-id': { family: 'OBS', rules: ['OBS-3'], description: 'history entries carry a request id no request had' },
+  'obs-logs-without-job-id': { family: 'OBS', rules: ['OBS-4'], description: 'log lines omit the job id' },
+  'obs-no-echo': { family: 'OBS', rules: ['OBS-5'], description: 'a client X-Request-Id is not echoed' },
+  'err-500-on-bad-json': { family: 'ERR', rules: ['ERR-3'], description: 'malformed JSON gets 500 internal_error' },
+  'err-plain-text-errors': { family: 'ERR', rules: ['ERR-1'], description: 'error responses are text/plain' },
+  'err-wrong-codes': { family: 'ERR', rules: ['ERR-2'], description: '404 responses use the code job_not_found' },
+  'err-415-as-400': { family: 'ERR', rules: ['ERR-3'], description: 'a non-JSON content type gets 400 instead of 415' },
+  'val-no-param': { family: 'VAL', rules: ['VAL-1'], description: '400 responses omit error.param' },
+  'val-unknown-fields-accepted': { family: 'VAL', rules: ['VAL-1'], description: 'unknown body fields are accepted' },
+  'val-ranges-unchecked': { family: 'VAL', rules: ['VAL-1'], description: 'numeric ranges (canvas, scale, offset, preview_duration, colour) are not checked' },
+  'val-prompt-any-model': { family: 'VAL', rules: ['VAL-2'], description: 'text_prompt is accepted with any model' },
+  'val-pro-without-prompt': { family: 'VAL', rules: ['VAL-3'], description: 'pro starts without a prompt' },
+  'val-transparent-mp4': { family: 'VAL', rules: ['VAL-4'], description: 'transparent + mp4 is accepted' },
+  'val-composition-raw': { family: 'VAL', rules: ['VAL-5'], description: 'composition is stored as sent, not normalized' },
+  'val-rejected-start-mutates': { family: 'VAL', rules: ['VAL-6'], description: "a start rejected by policy still writes its model and background to the job" },
+  'life-skip-processing': { family: 'LIFE', rules: ['LIFE-1'], description: 'a start jumps created → completed with no processing state' },
+  'life-output-url-early': { family: 'LIFE', rules: ['LIFE-2'], description: 'output_url appears while processing' },
+  'life-stuck-processing': { family: 'LIFE', rules: ['LIFE-3'], description: 'started jobs never leave processing' },
+  'life-history-duplicates': { family: 'LIFE', rules: ['LIFE-4'], description: 'the terminal transition is recorded twice' },
+  'life-no-credit-check': { family: 'LIFE', rules: ['LIFE-5'], description: 'a key without credits can start jobs' },
+  'life-artifact-wrong-type': { family: 'LIFE', rules: ['LIFE-6'], description: 'artifacts are served as application/octet-stream' },
+  'schema-job-shape': { family: 'SCHEMA', rules: [], description: 'job responses omit created_at and send credits_charged as a string' },
+} as const satisfies Record<string, FaultInfo>;
+
+export type FaultName = keyof typeof FAULTS;
+export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+
+export function isFaultName(name: string): name is FaultName {
+  return Object.hasOwn(FAULTS, name);
+}
+
+/** Parses user-supplied fault names; unknown names are a usage error listing the valid ones. */
+export function parseFaults(names: readonly string[]): ReadonlySet<FaultName> {
+  const unknown = names.filter((n) => !isFaultName(n));
+  if (unknown.length > 0) {
+    throw new Error(`unknown fault ${unknown.map((n) => JSON.stringify(n)).join(', ')}; known faults: ${FAULT_NAMES.join(', ')}`);
+  }
+  return new Set(names as FaultName[]);
+}

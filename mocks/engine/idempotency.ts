@@ -1,0 +1,71 @@
+/**
+ * The idempotency store (IDEM-1..4, IDEM-6): per (scope, key) the request
+ * fingerprint and, once done, the response to replay for 24 h. Only 2xx
+ * responses are stored: 5xx and 429 must not be (IDEM-6), and other 4xx have no
+ * side effect, so running them again is safe and keeps OBS-2 true on every
+ * error body.
+ */
+import type { Clock, MockResponse } from './types.js';
+
+const TTL_MS = 24 * 60 * 60 * 1000;
+
+type Entry =
+  | { state: 'in_progress'; fingerprint: string; expiresAt: number }
+  | { state: 'done'; fingerprint: string; expiresAt: number; response: MockResponse };
+
+export type Lookup =
+  | { kind: 'new' }
+  | { kind: 'replay'; response: MockResponse }
+  | { kind: 'in_progress' }
+  | { kind: 'mismatch' };
+
+export class IdempotencyStore {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly clock: Clock, private readonly maxEntries = 100_000) {}
+
+  lookup(scope: string, key: string, fingerprint: string): Lookup {
+    const id = `${scope}\u0000${key}`;
+    const entry = this.entries.get(id);
+    if (!entry || entry.expiresAt <= this.clock.now()) {
+      if (entry) this.entries.delete(id);
+      return { kind: 'new' };
+    }
+    if (entry.fingerprint !== fingerprint) return { kind: 'mismatch' };
+    return entry.state === 'done' ? { kind: 'replay', response: entry.response } : { kind: 'in_progress' };
+  }
+
+  begin(scope: string, key: string, fingerprint: string): void {
+    this.set(`${scope}\u0000${key}`, { state: 'in_progress', fingerprint, expiresAt: this.clock.now() + TTL_MS });
+  }
+
+  finish(scope: string, key: string, fingerprint: string, response: MockResponse | null): void {
+    const id = `${scope}\u0000${key}`;
+    if (response === null) this.entries.delete(id);
+    else this.set(id, { state: 'done', fingerprint, expiresAt: this.clock.now() + TTL_MS, response });
+  }
+
+  private set(id: string, entry: Entry): void {
+    this.entries.delete(id);
+    this.entries.set(id, entry);
+    // Bounded memory: a long-running mock forgets the oldest keys first (Map keeps insertion order).
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+}
+
+/** A body fingerprint that ignores key order and white space when the body is JSON. */
+export function fingerprint(method: string, path: string, body: unknown, raw: string): string {
+  return `${method} ${path} ${body === undefined ? raw : canonicalJson(body)}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,162 @@
+/** createJob, startJob, getJob, listJobs: the operations of contracts/openapi.yaml over the JobStore. */
+import { errorMessage, errorParam, validatorFor } from '../../../contracts/ajv.js';
+import { creditsFor, normalizeComposition, resolveCreate, resolveStart, type JobSettings, type PolicyViolation } from '../../../contracts/policy.js';
+import type { FaultName } from '../faults.js';
+import type { CreateJobRequest, StartJobRequest } from '../../../contracts/schemas.js';
+import { fail, type Account, type RouteContext, type RouteHandler, type RouteResult } from '../context.js';
+import { DEFAULT_COMPOSITION, SOURCE_SIZE, videoSeconds, type JobRecord, type JobStatus } from '../jobs.js';
+import { json } from '../respond.js';
+
+const validateCreate = validatorFor('CreateJobRequest');
+const validateStart = validatorFor('StartJobRequest');
+
+/** VAL-1 under the val-* faults: drop unknown fields or out-of-range numbers before validating. */
+function relaxed(body: unknown, ctx: RouteContext): unknown {
+  const { faults } = ctx.state;
+  if (!faults.has('val-unknown-fields-accepted') && !faults.has('val-ranges-unchecked')) return body;
+  const copy = structuredClone(body) as Record<string, unknown>;
+  if (faults.has('val-unknown-fields-accepted')) {
+    for (const k of Object.keys(copy)) if (!['video_url', 'model', 'output_format', 'background', 'text_prompt', 'webhook_url', 'auto_start', 'composition', 'preview_duration'].includes(k)) delete copy[k];
+  }
+  if (faults.has('val-ranges-unchecked')) {
+    // Clamp into range so the schema passes while the stored value is what was sent.
+    const clamp = (o: Record<string, unknown> | undefined, k: string, lo: number, hi: number): void => {
+      if (o && typeof o[k] === 'number') o[k] = Math.min(hi, Math.max(lo, o[k] as number));
+    };
+    const comp = copy.composition as Record<string, Record<string, unknown> | undefined> | undefined;
+    clamp(comp?.canvas, 'width', 16, 7680);
+    clamp(comp?.canvas, 'height', 16, 4320);
+    clamp(comp?.foreground, 'scale', 0.001, 10);
+    clamp(copy, 'preview_duration', 0.001, 60);
+  }
+  return copy;
+}
+
+function invalid(validate: typeof validateCreate): RouteResult {
+  return fail({ code: 'invalid_request', message: errorMessage(validate.errors), param: errorParam(validate.errors) ?? 'body' });
+}
+
+/** The VAL-2/3/4 faults switch one policy rule off. */
+const WAIVING_FAULT: Record<PolicyViolation['rule'], FaultName> = {
+  'VAL-2': 'val-prompt-any-model', 'VAL-3': 'val-pro-without-prompt', 'VAL-4': 'val-transparent-mp4',
+};
+function waived(violation: PolicyViolation, faults: ReadonlySet<FaultName>): boolean {
+  return faults.has(WAIVING_FAULT[violation.rule]);
+}
+
+function enoughCredits(ctx: RouteContext, account: Account, credits: number): boolean {
+  return ctx.state.faults.has('life-no-credit-check') || account.balance >= credits;
+}
+
+function insufficient(account: Account, credits: number): RouteResult {
+  return fail({ code: 'insufficient_credits', message: `this start needs ${credits} credits; ${account.balance} are left` });
+}
+
+export const createJob: RouteHandler = (ctx) => {
+  const account = ctx.account as Account;
+  if (!validateCreate(relaxed(ctx.body, ctx))) return invalid(validateCreate);
+  const body = ctx.body as CreateJobRequest;
+  const { settings: s, violation } = resolveCreate(body, ctx.state.policy);
+  if (violation && !waived(violation, ctx.state.faults)) return fail({ code: violation.code, message: violation.message, param: violation.param });
+  const credits = s.auto_start ? creditsFor(s.model, videoSeconds(body.video_url)) : 0;
+  if (s.auto_start && !enoughCredits(ctx, account, credits)) return insufficient(account, credits);
+  const job = ctx.state.jobs.create(account.name, {
+    model: s.model, output_format: s.output_format, background: s.background, video_url: body.video_url,
+    composition: DEFAULT_COMPOSITION, text_prompt: s.text_prompt, webhook_url: body.webhook_url,
+  }, ctx.now, ctx.requestId);
+  ctx.touchedJobId = job.id;
+  if (s.auto_start) {
+    account.balance -= credits;
+    ctx.state.jobs.start(job, null, credits, ctx.now, ctx.requestId);
+  }
+  return json(200, { success: true, id: job.id, status: s.auto_start ? 'processing' : 'created', message: s.auto_start ? 'Job created and started' : 'Job created' });
+};
+
+function ownJob(ctx: RouteContext): JobRecord | undefined {
+  const cross = ctx.state.faults.has('auth-cross-key-access');
+  return ctx.state.jobs.get(ctx.params.job_id ?? '', cross ? undefined : ctx.account?.name, ctx.now);
+}
+
+const notFound = (): RouteResult => fail({ code: 'not_found', message: 'Job not found' });
+
+export const startJob: RouteHandler = (ctx) => {
+  const account = ctx.account as Account;
+  const { faults } = ctx.state;
+  if (!validateStart(relaxed(ctx.body, ctx))) return invalid(validateStart);
+  const job = ownJob(ctx);
+  if (!job) return notFound();
+  const restartable = job.status === 'created' || job.status === 'failed';
+  if (!restartable && !faults.has('idem-double-charge')) {
+    return fail({ code: 'job_not_startable', message: `job is ${job.status}; only created or failed jobs can be started` });
+  }
+  const body = ctx.body as StartJobRequest;
+  const { settings, violation } = resolveStart(job, body, SOURCE_SIZE, ctx.state.policy);
+  if (violation && !waived(violation, faults)) {
+    if (faults.has('val-rejected-start-mutates')) {
+      if (body.model) job.model = body.model;
+      if (body.background) job.background = body.background;
+    }
+    return fail({ code: violation.code, message: violation.message, param: violation.param });
+  }
+  const stored = faults.has('val-composition-raw') ? { ...settings, composition: body.composition ?? {} } : settings;
+  const credits = creditsFor(settings.model, videoSeconds(job.video_url), settings.preview_duration);
+  if (!enoughCredits(ctx, account, credits)) return insufficient(account, credits);
+  account.balance -= credits;
+  ctx.state.jobs.start(job, stored as JobSettings, credits, ctx.now, ctx.requestId);
+  const id = faults.has('obs-start-wrong-id') ? `${job.id}_run` : job.id;
+  return json(200, { success: true, id, status: 'processing', message: 'Job started' });
+};
+
+export function jobJson(ctx: RouteContext, job: JobRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: job.id, status: job.status, model: job.model, output_format: job.output_format, video_url: job.video_url,
+    background: job.background, composition: job.composition, credits_charged: job.credits_charged,
+    created_at: new Date(job.created_at).toISOString(),
+    history: job.history.map((h) => ({ status: h.status, at: new Date(h.at).toISOString(), request_id: h.request_id })),
+  };
+  if (job.text_prompt !== undefined) out.text_prompt = job.text_prompt;
+  if (job.preview_duration !== undefined) out.preview_duration = job.preview_duration;
+  if (job.started_at !== undefined) out.started_at = new Date(job.started_at).toISOString();
+  if (job.completed_at !== undefined) out.completed_at = new Date(job.completed_at).toISOString();
+  const { faults } = ctx.state;
+  if (job.status === 'completed' || (job.status === 'processing' && faults.has('life-output-url-early'))) {
+    out.output_url = `${ctx.state.baseUrl(ctx.req)}${ctx.state.jobs.outputPath(job)}`;
+  }
+  if (job.status === 'failed' && job.error) out.error = job.error;
+  if (faults.has('schema-job-shape')) {
+    delete out.created_at;
+    out.credits_charged = String(job.credits_charged);
+  }
+  return out;
+}
+
+export const getJob: RouteHandler = (ctx) => {
+  const job = ownJob(ctx);
+  return job ? json(200, jobJson(ctx, job)) : notFound();
+};
+
+const STATUSES = new Set<JobStatus>(['created', 'processing', 'completed', 'failed']);
+
+function intParam(ctx: RouteContext, name: string, fallback: number, min: number, max: number): number | RouteResult {
+  const raw = ctx.query.get(name);
+  if (raw === null) return fallback;
+  const n = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    return fail({ code: 'invalid_request', message: `${name} must be an integer from ${min} to ${max}`, param: name });
+  }
+  return n;
+}
+
+export const listJobs: RouteHandler = (ctx) => {
+  const limit = intParam(ctx, 'limit', 20, 1, 100);
+  if (typeof limit !== 'number') return limit;
+  const offset = intParam(ctx, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+  if (typeof offset !== 'number') return offset;
+  const status = ctx.query.get('status');
+  if (status !== null && !STATUSES.has(status as JobStatus)) {
+    return fail({ code: 'invalid_request', message: `status must be one of ${[...STATUSES].join(', ')}`, param: 'status' });
+  }
+  const account = ctx.account as Account;
+  const page = ctx.state.jobs.list(account.name, ctx.now, { limit, offset, ...(status ? { status: status as JobStatus } : {}) });
+  return json(200, { jobs: page.jobs.map((j) => jobJson(ctx, j)), limit, offset, total: page.total });
+};

@@ -1,0 +1,69 @@
+/** `jobcert mock`: the embedded mock over HTTP on loopback, until Ctrl-C. */
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { accountsWithKeys, createEngine, FAULT_NAMES, parseFaults, startHttpServer, type LogSink } from '../../mocks/index.js';
+import { parsePositiveInt, parsePositiveNumber, UsageError } from '../cli-errors.js';
+
+interface MockFlags {
+  port: number;
+  host: string;
+  fault: string[];
+  apiKey?: string;
+  altApiKey?: string;
+  brokeApiKey?: string;
+  rateCapacity?: number;
+  rateRefill?: number;
+  rateLimit: boolean;
+  processingMs?: number;
+  log?: string;
+}
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|::1)$/;
+
+export function registerMockCommand(program: Command): void {
+  program
+    .command('mock')
+    .description('serve the spec-derived mock over HTTP on loopback')
+    .option('--port <n>', 'port (0 = any free port)', parsePositiveInt('--port', 0, 65535), 4010)
+    .option('--host <addr>', 'loopback address to bind', '127.0.0.1')
+    .option('--fault <name>', `break one rule (repeatable): ${FAULT_NAMES.join(', ')}`, (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--api-key <key>', 'primary key (replaces the default)')
+    .option('--alt-api-key <key>', 'second key (replaces the default)')
+    .option('--broke-api-key <key>', 'zero-credit key (replaces the default)')
+    .option('--rate-capacity <n>', 'token bucket capacity per key (default 20)', parsePositiveInt('--rate-capacity'))
+    .option('--rate-refill <n>', 'tokens per second (default 10)', parsePositiveNumber('--rate-refill'))
+    .option('--no-rate-limit', 'switch rate limiting off (load tests of the mock itself)')
+    .option('--processing-ms <n>', 'how long a job processes (default 300)', parsePositiveInt('--processing-ms', 0))
+    .option('--log <file>', 'append JSON-lines logs to this file')
+    .action(async (flags: MockFlags) => {
+      if (!LOOPBACK.test(flags.host)) throw new UsageError(`--host must be a loopback address (127.0.0.0/8, localhost, ::1), got ${flags.host}`);
+      const faults = [...parseFaults(flags.fault)];
+      const accounts = accountsWithKeys({ primary: flags.apiKey, second: flags.altApiKey, broke: flags.brokeApiKey });
+      if (new Set(accounts.map((a) => a.key)).size !== accounts.length) throw new UsageError('the three API keys must differ');
+      let log: LogSink | undefined;
+      const stream = flags.log ? createWriteStream(flags.log, { flags: 'a' }) : undefined;
+      if (stream) {
+        stream.on('error', (err) => { console.error(`jobcert mock: cannot write --log ${flags.log}: ${err.message}`); process.exit(2); });
+        log = (entry) => { stream.write(`${JSON.stringify(entry)}\n`); };
+      }
+      if (!flags.rateLimit && (flags.rateCapacity !== undefined || flags.rateRefill !== undefined)) throw new UsageError('--no-rate-limit cannot be combined with --rate-capacity/--rate-refill');
+      const engine = createEngine({
+        accounts, faults, ...(log ? { log } : {}),
+        rateLimit: flags.rateLimit ? { capacity: flags.rateCapacity ?? 20, refillPerSecond: flags.rateRefill ?? 10 } : false,
+        ...(flags.processingMs !== undefined ? { processingMs: flags.processingMs } : {}),
+      });
+      const server = await startHttpServer(engine, { port: flags.port, host: flags.host }).catch((err: NodeJS.ErrnoException) => {
+        throw new UsageError(err.code === 'EADDRINUSE' ? `port ${flags.port} is in use; pick another with --port` : `cannot listen: ${err.message}`);
+      });
+      console.log(`jobcert mock listening on ${server.url}`);
+      for (const a of accounts) console.log(`  ${a.name.padEnd(12)} key ${a.key}  (${a.credits} credits)`);
+      console.log(`  rate limit  ${flags.rateLimit ? `${flags.rateCapacity ?? 20} burst, ${flags.rateRefill ?? 10}/s per key` : 'off'}`);
+      if (faults.length > 0) console.log(`  faults      ${faults.join(', ')}`);
+      console.log('Ctrl-C stops it.');
+      const stop = (): void => {
+        void server.close().then(() => { stream?.end(); process.exit(0); });
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
