@@ -1,5 +1,6 @@
 /** The `jobcert` command line. Each subcommand lives in scripts/commands/. */
 import { Command, CommanderError } from 'commander';
+import { registerCertifyCommand } from './commands/certify.js';
 import { registerMockCommand } from './commands/mock.js';
 import { UsageError } from './cli-errors.js';
 
@@ -9,6 +10,7 @@ const program = new Command('jobcert')
   .showHelpAfterError('(run jobcert --help for usage)');
 
 registerMockCommand(program);
+registerCertifyCommand(program);
 
 try {
   await program.parseAsync(process.argv);

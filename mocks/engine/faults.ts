@@ -21,7 +21,7 @@ export const FAULTS = {
   'auth-no-challenge': { family: 'AUTH', rules: ['AUTH-6'], description: '401 responses carry no WWW-Authenticate' },
   'rate-no-limit': { family: 'RATE', rules: ['RATE-1'], description: 'never answers 429' },
   'rate-no-retry-after': { family: 'RATE', rules: ['RATE-2'], description: '429 responses carry no Retry-After' },
-  'rate-no-recovery': { family: 'RATE', rules: ['RATE-3'], description: 'an emptied bucket stays empty for 60 s though Retry-After says 1 s' },
+  'rate-no-recovery': { family: 'RATE', rules: ['RATE-3'], description: 'a throttled key stays throttled for 60 s after each retry, though Retry-After says 1 s' },
   'rate-shared-bucket': { family: 'RATE', rules: ['RATE-4'], description: 'one bucket for all keys' },
   'rate-side-effect': { family: 'RATE', rules: ['RATE-5'], description: 'a throttled start still starts and charges the job' },
   'rate-no-headers': { family: 'RATE', rules: ['RATE-6'], description: 'no RateLimit / RateLimit-Policy fields' },

@@ -21,7 +21,7 @@ export class RateLimiter {
   constructor(
     private readonly config: RateLimitConfig,
     private readonly clock: Clock,
-    /** rate-no-recovery fault: an emptied bucket stays empty this long. */
+    /** rate-no-recovery fault: every throttled request keeps the bucket empty this much longer. */
     private readonly stallMs = 0,
   ) {}
 
@@ -39,7 +39,7 @@ export class RateLimiter {
     bucket.updatedAt = now;
     const allowed = bucket.tokens >= 1 && now >= bucket.blockedUntil;
     if (allowed) bucket.tokens -= 1;
-    else if (this.stallMs > 0 && bucket.blockedUntil <= now) bucket.blockedUntil = now + this.stallMs;
+    else if (this.stallMs > 0) bucket.blockedUntil = now + this.stallMs;
     const missing = Math.max(0, 1 - bucket.tokens);
     return {
       allowed,

@@ -1,0 +1,40 @@
+/** What certify prints: one line per check as it finishes (grouped by family), then the verdict table. */
+import type { ReportPaths } from './reports/write.js';
+import type { CheckResult, Compliance } from './results.js';
+
+export interface Console {
+  header(text: string): void;
+  result(r: CheckResult): void;
+  final(doc: Compliance, paths: ReportPaths): void;
+  error(text: string): void;
+}
+
+export function createConsole(opts: { quiet: boolean; color: boolean; redact: (s: string) => string; write?: (s: string) => void }): Console {
+  const write = opts.write ?? ((s: string) => { process.stdout.write(s); });
+  const paint = (code: string, s: string): string => (opts.color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const TAG: Record<CheckResult['status'], string> = {
+    pass: paint('32', 'PASS '), fail: paint('31', 'FAIL '), skip: paint('90', 'SKIP '), error: paint('33', 'ERROR'),
+  };
+  let family = '';
+  const out = (s: string): void => write(opts.redact(s));
+  return {
+    header(text) { if (!opts.quiet) out(`${text}\n`); },
+    result(r) {
+      if (opts.quiet) return;
+      if (r.family !== family) { family = r.family; out(`\n${paint('1', family)}\n`); }
+      const rules = r.rule_ids.length ? ` (${r.rule_ids.join(', ')})` : '';
+      const detail = r.status === 'pass' ? '' : `\n        ${r.message.split('\n')[0]?.slice(0, 240) ?? ''}`;
+      out(`  ${TAG[r.status]} ${r.id}${rules}${r.level === 'should' ? ' [recommended]' : ''} ${paint('90', `${r.duration_ms} ms`)}${detail}\n`);
+    },
+    final(doc, paths) {
+      const s = doc.summary;
+      out('\nfamily   pass fail error skip\n');
+      for (const [f, n] of Object.entries(s.by_family)) out(`${f.padEnd(8)} ${String(n.pass).padStart(4)} ${String(n.fail).padStart(4)} ${String(n.error).padStart(5)} ${String(n.skip).padStart(4)}\n`);
+      for (const c of doc.clips) out(`clip ${c.label}: ${c.status ?? '?'} in ${c.processing_ms !== undefined ? (c.processing_ms / 1000).toFixed(1) : '?'} s, ${c.credits ?? '?'} credits\n`);
+      const verdict = doc.verdict === 'pass' ? paint('32;1', 'PASS') : paint('31;1', 'FAIL');
+      out(`\nverdict ${verdict}: ${s.total} checks, ${s.pass} passed, ${s.fail} failed, ${s.error} errored, ${s.skip} skipped (${s.gating_failures} gating) in ${(doc.duration_ms / 1000).toFixed(1)} s\n`);
+      out(`reports: ${paths.json}\n         ${paths.markdown}\n         ${paths.html}\n         ${paths.junit}\n`);
+    },
+    error(text) { process.stderr.write(`${opts.redact(text)}\n`); },
+  };
+}

@@ -1,0 +1,51 @@
+/** compliance.md: a table per family, failing evidence folded (GitHub renders <details>). */
+import type { CheckResult, Compliance } from '../results.js';
+
+const ICON: Record<CheckResult['status'], string> = { pass: '✅', fail: '❌', skip: '⏭', error: '⚠️' };
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const fence = (s: string): string => s.replace(/```/g, '``\u200b`');
+
+export function renderMarkdown(doc: Compliance): string {
+  const lines: string[] = [];
+  const s = doc.summary;
+  lines.push(`# jobcert compliance: ${doc.verdict === 'pass' ? '✅ PASS' : '❌ FAIL'}`, '');
+  lines.push(`Target \`${doc.target}\`, profile ${doc.profile}${doc.strict ? ' (strict: SHOULD rules gate)' : ''}, started ${doc.started_at}, ${(doc.duration_ms / 1000).toFixed(1)} s.`, '');
+  lines.push(`**${s.total} checks**: ${s.pass} passed, ${s.fail} failed, ${s.error} errored, ${s.skip} skipped; ${s.gating_failures} gating failures.`, '');
+  if (doc.clips.length > 0) {
+    lines.push('## Clips', '', '| clip | status | processing | credits |', '|---|---|---|---|');
+    for (const c of doc.clips) lines.push(`| ${cell(c.label)} | ${c.status ?? '—'} | ${c.processing_ms !== undefined ? `${(c.processing_ms / 1000).toFixed(1)} s` : '—'} | ${c.credits ?? '—'} |`);
+    lines.push('');
+  }
+  const families = [...new Set(doc.checks.map((c) => c.family))];
+  for (const family of families) {
+    const checks = doc.checks.filter((c) => c.family === family);
+    const f = s.by_family[family];
+    lines.push(`## ${family} — ${f?.pass ?? 0}/${checks.length} passed`, '', '| | check | rules | level | result |', '|---|---|---|---|---|');
+    for (const c of checks) lines.push(`| ${ICON[c.status]} | \`${c.id}\` ${cell(c.title)} | ${c.rule_ids.join(', ') || '—'} | ${c.level} | ${cell(c.message).slice(0, 300)} |`);
+    lines.push('');
+    for (const c of checks.filter((x) => x.status === 'fail' || x.status === 'error')) {
+      lines.push(`<details><summary>${ICON[c.status]} <code>${c.id}</code> evidence (${c.evidence.length} exchanges)</summary>`, '');
+      if (c.repro) lines.push('Reproduce:', '', '```sh', fence(c.repro), '```', '');
+      for (const e of c.evidence.slice(-5)) {
+        lines.push('```http', fence(`${e.request.method} ${e.request.url}`), ...Object.entries(e.request.headers).map(([k, v]) => fence(`${k}: ${v}`)));
+        if (e.request.body !== undefined) lines.push('', fence(e.request.body.slice(0, 1000)));
+        lines.push('', e.response ? fence(`HTTP ${e.response.status} (${e.time_ms} ms)`) : fence(`no response: ${e.error ?? ''}`));
+        if (e.response) {
+          lines.push(...Object.entries(e.response.headers).map(([k, v]) => fence(`${k}: ${v}`)), '', fence(e.response.body.slice(0, 1500)));
+        }
+        lines.push('```', '');
+      }
+      lines.push('</details>', '');
+    }
+  }
+  return lines.join('\n');
+}
+
+/** GitHub's step summary takes at most 1 MiB per step. */
+export function forStepSummary(markdown: string, limit = 1024 * 1024 - 1024): string {
+  if (Buffer.byteLength(markdown) <= limit) return markdown;
+  const note = '\n\n_Truncated to fit the 1 MiB step summary; see compliance.md in the report directory._\n';
+  let cut = markdown.slice(0, limit - note.length);
+  while (Buffer.byteLength(cut) + Buffer.byteLength(note) > limit) cut = cut.slice(0, -1024);
+  return cut + note;
+}

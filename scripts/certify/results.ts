@@ -1,0 +1,122 @@
+/**
+ * The results of a run: one CheckResult per check, plus the checks derived
+ * from everything the run saw (SCHEMA per operation, OBS-1 uniqueness across
+ * the run), and the verdict.
+ */
+import type { ClipRow } from '../../suites/lib/check.js';
+import { curlFor, type Exchange } from '../../suites/lib/client.js';
+import { operations } from '../../contracts/spec.js';
+import type { Selection } from './options.js';
+
+export type Status = 'pass' | 'fail' | 'skip' | 'error';
+
+export interface CheckResult {
+  id: string;
+  rule_ids: string[];
+  family: string;
+  level: 'must' | 'should';
+  title: string;
+  status: Status;
+  message: string;
+  duration_ms: number;
+  evidence: Exchange[];
+  request_ids: string[];
+  repro: string | null;
+  notes: string[];
+  clip?: ClipRow;
+}
+
+export interface Compliance {
+  tool: 'jobcert';
+  version: string;
+  target: string;
+  profile: 'quick' | 'full';
+  strict: boolean;
+  started_at: string;
+  duration_ms: number;
+  verdict: 'pass' | 'fail';
+  summary: {
+    total: number; pass: number; fail: number; skip: number; error: number; gating_failures: number;
+    by_family: Record<string, { pass: number; fail: number; skip: number; error: number }>;
+  };
+  clips: ClipRow[];
+  checks: CheckResult[];
+}
+
+export function reproFor(evidence: Exchange[], status: Status): string | null {
+  if (evidence.length === 0) return null;
+  // The last exchange is where a failing check stopped; a passing one is shown by its first.
+  const e = status === 'fail' || status === 'error' ? evidence[evidence.length - 1] : evidence[0];
+  return e ? curlFor(e) : null;
+}
+
+function operationOf(e: Exchange): string | undefined {
+  if (!e.operation) return undefined;
+  const [method, path] = e.operation.split(' ');
+  return operations.find((o) => o.method === method && o.path === path)?.operationId;
+}
+
+export function selects(selection: Selection, family: string, ruleIds: string[]): boolean {
+  const hit = (items: string[]) => items.includes(family) || ruleIds.some((r) => items.includes(r));
+  if (selection.only.length > 0 && !hit(selection.only)) return false;
+  return !hit(selection.skip);
+}
+
+/** SCHEMA: one check per operation over every response the run saw. */
+function schemaChecks(results: CheckResult[]): CheckResult[] {
+  const exchanges = results.flatMap((r) => r.evidence);
+  return operations.map((op) => {
+    const seen = exchanges.filter((e) => operationOf(e) === op.operationId);
+    const bad = seen.filter((e) => e.violations.length > 0);
+    const status: Status = seen.length === 0 ? 'skip' : bad.length > 0 ? 'fail' : 'pass';
+    const message = status === 'skip' ? `no ${op.method} ${op.path} response was seen in this run`
+      : status === 'fail' ? `${bad.length} of ${seen.length} responses break the spec: ${[...new Set(bad.flatMap((e) => e.violations.map((v) => v.message)))].slice(0, 5).join('; ')}`
+      : `${seen.length} responses match the spec (status, content type, body, headers)`;
+    const evidence = bad.slice(0, 10);
+    return {
+      id: `schema.${op.operationId}`, rule_ids: [], family: 'SCHEMA', level: 'must', title: `${op.method} ${op.path} responses match contracts/openapi.yaml`,
+      status, message, duration_ms: 0, evidence, request_ids: evidence.flatMap((e) => (e.request_id ? [e.request_id] : [])), repro: reproFor(evidence, status), notes: [],
+    };
+  });
+}
+
+/** OBS-1 over the whole run: no request id may appear twice. */
+function uniquenessCheck(results: CheckResult[]): CheckResult {
+  const ids = results.flatMap((r) => r.request_ids);
+  const seen = new Set<string>();
+  const dupes = new Set<string>();
+  for (const id of ids) (seen.has(id) ? dupes : seen).add(id);
+  const status: Status = ids.length === 0 ? 'skip' : dupes.size > 0 ? 'fail' : 'pass';
+  const evidence = results.flatMap((r) => r.evidence).filter((e) => e.request_id !== undefined && dupes.has(e.request_id)).slice(0, 10);
+  return {
+    id: 'obs.request-id-unique-run', rule_ids: ['OBS-1'], family: 'OBS', level: 'must', title: 'request ids are unique across every request of the run',
+    status, message: status === 'fail' ? `${dupes.size} request ids were seen more than once: ${[...dupes].slice(0, 5).join(', ')}` : `${ids.length} request ids, all distinct`,
+    duration_ms: 0, evidence, request_ids: [...dupes], repro: reproFor(evidence, status), notes: [],
+  };
+}
+
+const FAMILY_ORDER = ['AUTH', 'RATE', 'IDEM', 'OBS', 'ERR', 'VAL', 'LIFE', 'SCHEMA'];
+
+/** Adds the run-wide checks and orders everything as SPEC.md does (stable within a family). */
+export function withDerivedChecks(results: CheckResult[], selection: Selection): CheckResult[] {
+  const out = [...results];
+  if (selects(selection, 'OBS', ['OBS-1'])) out.push(uniquenessCheck(results));
+  if (selects(selection, 'SCHEMA', [])) out.push(...schemaChecks(results));
+  const rank = (f: string): number => (FAMILY_ORDER.includes(f) ? FAMILY_ORDER.indexOf(f) : FAMILY_ORDER.length);
+  return out.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c.family) - rank(b.c.family) || a.i - b.i).map(({ c }) => c);
+}
+
+export function isGatingFailure(c: CheckResult, strict: boolean): boolean {
+  return (c.status === 'fail' || c.status === 'error') && (c.level === 'must' || strict);
+}
+
+export function summarize(checks: CheckResult[], strict: boolean): Compliance['summary'] {
+  const by_family: Compliance['summary']['by_family'] = {};
+  const summary = { total: checks.length, pass: 0, fail: 0, skip: 0, error: 0, gating_failures: 0, by_family };
+  for (const c of checks) {
+    summary[c.status]++;
+    (by_family[c.family] ??= { pass: 0, fail: 0, skip: 0, error: 0 })[c.status]++;
+    if (isGatingFailure(c, strict)) summary.gating_failures++;
+  }
+  return summary;
+}

@@ -1,0 +1,37 @@
+/** `jobcert certify`: the integration checklist against a target (or the embedded mock), with reports. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { FAULT_NAMES } from '../../mocks/engine/faults.js';
+import { certify } from '../certify/run.js';
+import { resolveOptions, SELECTABLE_FAMILIES, type CertifyFlags } from '../certify/options.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
+
+export function registerCertifyCommand(program: Command): void {
+  program
+    .command('certify')
+    .description('run the integration checklist against a target (default: the embedded mock) and write compliance reports')
+    .option('--target <url>', 'base URL of the provider (env JOBCERT_TARGET); omitted: the embedded mock')
+    .option('--api-key <key>', 'primary key (env JOBCERT_API_KEY); required with --target')
+    .option('--alt-api-key <key>', 'a key of another account (env JOBCERT_ALT_API_KEY): AUTH-4, RATE-4, IDEM-4')
+    .option('--broke-api-key <key>', 'a key with no credits (env JOBCERT_BROKE_API_KEY): LIFE-5')
+    .option('--video-url <[label=]url>', 'a clip the provider can process; repeatable, optionally labelled (env JOBCERT_VIDEO_URL)', collect)
+    .option('--failing-video-url <url>', 'a source that fails processing (env JOBCERT_FAILING_VIDEO_URL)')
+    .option('--profile <quick|full>', 'quick (PR gate, default) or full (staging certification)')
+    .option('--only <list>', `families (${SELECTABLE_FAMILIES.join(',')}) or rule IDs to run`)
+    .option('--skip <list>', 'families or rule IDs to leave out')
+    .option('--strict', 'SHOULD rules also gate')
+    .option('--job-timeout <s>', 'how long a started job may take to finish (default 60)')
+    .option('--request-timeout <ms>', 'per request (default 10000)')
+    .option('--log-source <cmd|file>', 'provider logs for OBS-4: a JSON-lines file, or a command with {request_id}')
+    .option('--out <dir>', 'report directory (default reports/<timestamp>/, and reports/latest)')
+    .option('--config <file>', 'jobcert.config.json with the same keys (flags > env > file)')
+    .option('--quiet', 'only the verdict table and report paths')
+    .option('--mock-fault <name>', `embedded mock only: break a rule to see the harness catch it (${FAULT_NAMES.length} faults, see README)`, collect)
+    .option('--mock-transport <http|msw>', 'embedded mock only: over loopback HTTP (default) or in-process msw')
+    .action(async (flags: CertifyFlags) => {
+      const code = await certify(resolveOptions(flags), VERSION);
+      process.exit(code);
+    });
+}

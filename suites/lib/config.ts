@@ -1,0 +1,40 @@
+/**
+ * What a certification run is told: the target, the keys, the media and the
+ * limits. certify resolves it (flags > env > file) and hands it to the suites
+ * with vitest's `provide`; the suites read it with `runConfig()`.
+ */
+import { inject } from 'vitest';
+
+export interface Clip { label: string; url: string }
+
+export type KeyRole = 'primary' | 'alt' | 'broke';
+
+export interface RunConfig {
+  /** Base URL, no trailing slash. */
+  target: string;
+  /** Set when jobcert certifies its own embedded mock. */
+  embedded: { transport: 'http' | 'msw'; faults: string[]; processingMs: number } | null;
+  keys: { primary: string; alt?: string; broke?: string };
+  videos: Clip[];
+  failingVideo?: string;
+  profile: 'quick' | 'full';
+  jobTimeoutS: number;
+  requestTimeoutMs: number;
+  /** OBS-4: a JSON-lines file, a command template with {request_id}, or the embedded mock's memory. */
+  logSource?: { kind: 'file'; path: string } | { kind: 'command'; template: string } | { kind: 'memory' };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    jobcert: RunConfig;
+  }
+}
+
+export function runConfig(): RunConfig {
+  const config = inject('jobcert');
+  if (!config) throw new Error('suites run only through `jobcert certify` (no run configuration was provided)');
+  return config;
+}
+
+/** The environment variable a repro command uses for each key, so no key is ever written out. */
+export const KEY_ENV: Record<KeyRole, string> = { primary: 'JOBCERT_API_KEY', alt: 'JOBCERT_ALT_API_KEY', broke: 'JOBCERT_BROKE_API_KEY' };

@@ -1,0 +1,76 @@
+// OBS: the seed's "confirm request_id/job_id appears in logs and dashboards".
+import { describe, expect } from 'vitest';
+import { createDraft, firstVideo, getJob, pollUntilTerminal, provoke429, start } from './lib/api.js';
+import { check, fail } from './lib/check.js';
+import type { Reply } from './lib/client.js';
+import { logLinesFor } from './lib/logs.js';
+
+describe('OBS', () => {
+  check('obs.request-id-everywhere', ['OBS-1'], 'X-Request-Id on 2xx, 4xx, unknown routes and 429', async ({ client, raw, config }) => {
+    const id = await createDraft(client, config);
+    const replies: [string, Reply][] = [
+      ['2xx', await getJob(client, id)],
+      ['400', await start(client, id, { model: 'not-a-model' })],
+      ['401', await client.get('/v1/jobs', { key: 'none' })],
+      ['404 job', await client.get('/v1/jobs/job_jobcert_missing_1')],
+      ['404 route', await client.get('/v1/no-such-route')],
+      ['health', await client.get('/health', { key: 'none' })],
+    ];
+    const throttled = await provoke429(raw);
+    if (throttled) replies.push(['429', throttled]);
+    for (const [label, r] of replies) expect(r.requestId, `X-Request-Id on ${label} (${r.status})`).toBeTruthy();
+    if (!throttled) fail('no 429 could be provoked, so the 429 class was not observed (RATE-1)');
+  });
+
+  check('obs.request-id-unique', ['OBS-1'], 'request ids are unique per request', async ({ client, recorder }) => {
+    await Promise.all(Array.from({ length: 12 }, () => client.get('/health', { key: 'none' })));
+    for (let i = 0; i < 12; i++) await client.get('/v1/jobs?limit=1');
+    const ids = recorder.exchanges.map((e) => e.request_id).filter((x): x is string => typeof x === 'string');
+    const dupes = ids.filter((x, i) => ids.indexOf(x) !== i);
+    expect([...new Set(dupes)], 'request ids seen more than once').toEqual([]);
+    expect(ids.length).toBeGreaterThanOrEqual(24);
+  });
+
+  check('obs.error-request-id', ['OBS-2'], "an error body's request_id equals its X-Request-Id", async ({ client, config }) => {
+    const id = await createDraft(client, config);
+    const errors = [
+      await client.post('/v1/jobs', {}), await client.get('/v1/jobs', { key: 'none' }), await client.get('/v1/jobs/job_jobcert_missing_2'),
+      await start(client, id, { model: 'pro' }), await client.get('/v1/no-such-route'),
+    ];
+    for (const r of errors) {
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.json?.error?.request_id, `${r.exchange.request.method} ${r.exchange.request.url} → ${r.status}`).toBe(r.requestId);
+    }
+  });
+
+  check('obs.job-ids', ['OBS-3'], "start's id is the path's; history entries carry the request ids that caused them", async ({ client, config }) => {
+    const created = await client.post('/v1/jobs', { video_url: firstVideo(config), auto_start: false });
+    const id = created.json?.id as string;
+    expect(typeof id, 'create answers with the job id').toBe('string');
+    const started = await start(client, id);
+    expect(started.json?.id, "start's id").toBe(id);
+    const { job } = await pollUntilTerminal(client, id, config.jobTimeoutS);
+    expect(job.id).toBe(id);
+    const history = job.history as { status: string; request_id: string }[];
+    expect(history.find((h) => h.status === 'created')?.request_id, 'created ← the create request').toBe(created.requestId);
+    expect(history.find((h) => h.status === 'processing')?.request_id, 'processing ← the start request').toBe(started.requestId);
+  }, { timeoutMs: 120_000 });
+
+  check('obs.logs', ['OBS-4'], 'each request id appears in the provider logs with the job id it touched', async ({ client, config }) => {
+    const created = await client.post('/v1/jobs', { video_url: firstVideo(config), auto_start: false });
+    const id = created.json?.id as string;
+    const started = await start(client, id);
+    const read = await getJob(client, id);
+    await new Promise((r) => setTimeout(r, 200)); // let a file sink flush
+    const wanted = [created, started, read].map((r) => r.requestId).filter((x): x is string => typeof x === 'string');
+    const lines = await logLinesFor(config, wanted);
+    const missing = wanted.filter((rid) => !(lines.get(rid) ?? []).some((l) => l.includes(id)));
+    expect(missing, `request ids without a log line naming job ${id}`).toEqual([]);
+  }, { needs: ['logSource'] });
+
+  check('obs.echo', ['OBS-5'], 'a valid client X-Request-Id is echoed', async ({ client }) => {
+    const mine = `jobcert-${Date.now().toString(36)}`;
+    const r = await client.get('/health', { key: 'none', headers: { 'X-Request-Id': mine } });
+    expect(r.requestId).toBe(mine);
+  });
+});
