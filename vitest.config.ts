@@ -6,6 +6,8 @@ export default defineConfig({
     // Suites under suites/ run only through `jobcert certify`, against a target.
     exclude: ['node_modules/**', 'suites/**'],
     testTimeout: 30_000,
+    // The fault table spawns certify runs; two at a time fit the 2-core machines here.
+    maxConcurrency: 2,
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default', './tests/support/closing-line-reporter.ts'],

@@ -1,0 +1,95 @@
+// `jobcert certify` with no target certifies the embedded mock over loopback
+// HTTP, the README's main job. It must pass with no failure and no error, and
+// its four reports must be valid and free of API keys.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import * as ajvFormats from 'ajv-formats';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ACCOUNTS } from '../../mocks/engine/accounts.js';
+import { ROOT, runCertify, type CertifyRun } from './run-certify.js';
+
+const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+// CI installs xmllint and chromium (.ci/run); elsewhere a missing tool shows as a skip, never as a pass.
+const needTool = (cmd: string): boolean => has(cmd) || process.env.CI === 'true';
+
+describe('certify against the clean embedded mock', () => {
+  let run: CertifyRun;
+  let cwd: string;
+  let summaryFile: string;
+
+  beforeAll(async () => {
+    cwd = mkdtempSync(join(tmpdir(), 'jobcert-cwd-'));
+    summaryFile = join(cwd, 'step-summary.md');
+    writeFileSync(summaryFile, '');
+    // No --out: the default reports/<timestamp>/ and reports/latest, relative to the working directory.
+    run = await runCertify([], { cwd, out: false, env: { GITHUB_STEP_SUMMARY: summaryFile } });
+    const latest = join(cwd, 'reports', 'latest');
+    run.out = existsSync(latest) ? join(cwd, 'reports', readlinkSync(latest)) : '';
+    run.doc = JSON.parse(readFileSync(join(run.out, 'compliance.json'), 'utf8'));
+  }, 240_000);
+
+  it('passes: exit 0, every check passed, none skipped on the embedded mock', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.doc?.verdict).toBe('pass');
+    const notPassed = run.doc!.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.status} ${c.message}`);
+    expect(notPassed).toEqual([]);
+    expect(run.doc!.checks.length).toBeGreaterThanOrEqual(45);
+    for (const family of ['AUTH', 'RATE', 'IDEM', 'OBS', 'ERR', 'VAL', 'LIFE', 'SCHEMA']) expect(run.doc!.summary.by_family[family]?.pass, family).toBeGreaterThan(0);
+    expect(run.doc!.clips.map((c) => c.label)).toEqual(['short', 'long', 'difficult']);
+  });
+
+  it('prints progress per family, the verdict table and the four report paths (plain mode off a TTY)', () => {
+    expect(run.stdout).toMatch(/^AUTH$/m);
+    expect(run.stdout).toMatch(/PASS {2}auth\.valid-key \(AUTH-1\)/);
+    expect(run.stdout).toMatch(/verdict PASS: \d+ checks/);
+    for (const f of ['compliance.json', 'compliance.md', 'compliance.html', 'junit.xml']) expect(run.stdout).toContain(f);
+    expect(run.stdout).not.toMatch(/\u001b\[/);
+    console.log(`certify of the embedded mock: ${run.ms} ms wall, ${run.doc?.checks.length} checks`);
+  });
+
+  it('compliance.json matches contracts/compliance.schema.json', () => {
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    ajvFormats.default.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'contracts/compliance.schema.json'), 'utf8')));
+    expect(validate(run.doc), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const failing = run.doc!.checks.find((c) => c.evidence.length > 0)!;
+    expect(failing.repro).toMatch(/^curl /);
+  });
+
+  it('no API key appears in any report, in the step summary or on the console', () => {
+    const keys = DEFAULT_ACCOUNTS.map((a) => a.key);
+    const texts = [run.stdout, run.stderr, readFileSync(summaryFile, 'utf8'), ...readdirSync(run.out).map((f) => readFileSync(join(run.out, f), 'utf8'))];
+    for (const key of keys) for (const t of texts) expect(t.includes(key)).toBe(false);
+    expect(readFileSync(join(run.out, 'compliance.json'), 'utf8')).toContain('<redacted>');
+    expect(readFileSync(join(run.out, 'compliance.json'), 'utf8')).toContain('$JOBCERT_API_KEY');
+  });
+
+  it('compliance.md has a table per family and went to $GITHUB_STEP_SUMMARY', () => {
+    const md = readFileSync(join(run.out, 'compliance.md'), 'utf8');
+    expect(md).toMatch(/^# jobcert compliance: ✅ PASS/);
+    for (const family of ['AUTH', 'RATE', 'IDEM', 'OBS', 'ERR', 'VAL', 'LIFE', 'SCHEMA']) expect(md).toMatch(new RegExp(`^## ${family} — `, 'm'));
+    expect(readFileSync(summaryFile, 'utf8')).toBe(md);
+  });
+
+  it.skipIf(!needTool('xmllint'))('junit.xml is valid against contracts/junit.xsd (xmllint)', () => {
+    const out = execFileSync('xmllint', ['--noout', '--schema', join(ROOT, 'contracts/junit.xsd'), join(run.out, 'junit.xml')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toBe('');
+    const xml = readFileSync(join(run.out, 'junit.xml'), 'utf8');
+    expect(xml).toMatch(/<testcase name="auth\.valid-key \[AUTH-1\]" classname="jobcert\.AUTH"/);
+  });
+
+  it.skipIf(!needTool('chromium'))('compliance.html renders offline in headless Chromium (screenshot)', () => {
+    const html = readFileSync(join(run.out, 'compliance.html'), 'utf8');
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?https?:/i); // self-contained
+    const png = join(run.out, 'compliance.png');
+    const profile = mkdtempSync(join(tmpdir(), 'jobcert-chromium-'));
+    execFileSync('chromium', [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--window-size=1280,1600', `--screenshot=${png}`, `file://${join(run.out, 'compliance.html')}`,
+    ], { stdio: 'ignore', timeout: 60_000 });
+    expect(statSync(png).size).toBeGreaterThan(20_000);
+  }, 90_000);
+});

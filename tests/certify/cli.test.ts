@@ -1,0 +1,75 @@
+// certify's exit codes: 2 for usage errors (one clear line, no stack trace),
+// 3 when the target cannot be reached at all, 1 with a clear AUTH failure for a
+// wrong key. Only loopback addresses are used.
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, startHttpServer, type RunningServer } from '../../mocks/index.js';
+import { runCertify } from './run-certify.js';
+
+async function closedLoopbackPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('jobcert certify: usage errors exit 2', () => {
+  it.each([
+    [['--profile', 'slow'], /--profile must be quick or full/],
+    [['--target', 'http://127.0.0.1:1'], /--target needs --api-key/],
+    [['--target', 'http://127.0.0.1:1', '--api-key', 'k1'], /--target needs --video-url/],
+    [['--target', 'ftp://127.0.0.1:1', '--api-key', 'k1'], /only http and https/],
+    [['--only', 'AUTH,NOPE'], /--only: unknown family or rule "NOPE"/],
+    [['--mock-fault', 'nope'], /unknown fault "nope"/],
+    [['--job-timeout', '-5'], /--job-timeout must be a number/],
+    [['--config', '/nonexistent/jobcert.config.json'], /no such file/],
+    [['--api-key', 'same', '--alt-api-key', 'same'], /must differ/],
+    [['--log-source', '/no/such/log'], /neither a file nor a command template/],
+  ])('%j', async (args, message) => {
+    const run = await runCertify(args as string[], { out: false, timeoutMs: 30_000 });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('jobcert certify against targets', () => {
+  let wrongKeyTarget: RunningServer;
+  beforeAll(async () => { wrongKeyTarget = await startHttpServer(createEngine()); });
+  afterAll(async () => { await wrongKeyTarget.close(); });
+
+  it('a target that is down → exit 3 within a few seconds', async () => {
+    const port = await closedLoopbackPort();
+    const run = await runCertify(['--target', `http://127.0.0.1:${port}`, '--api-key', 'k1', '--video-url', 'https://media.example.com/v.mp4'], { timeoutMs: 30_000 });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/could not be reached \(ECONNREFUSED\)/);
+    console.log(`exit 3 after ${run.ms} ms`);
+  });
+
+  it('a wrong key → exit 1 with a clear AUTH-1 failure, no crash, the key redacted', async () => {
+    const run = await runCertify(['--target', wrongKeyTarget.url, '--api-key', 'jc_wrong_key_123', '--video-url', 'https://media.example.com/v.mp4', '--only', 'AUTH-1,AUTH-2']);
+    expect(run.code).toBe(1);
+    const auth1 = run.doc?.checks.find((c) => c.id === 'auth.valid-key');
+    expect(auth1?.status).toBe('fail');
+    expect(auth1?.message).toMatch(/primary key was refused \(401 invalid_api_key\): check --api-key/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(JSON.stringify(run.doc) + run.stdout).not.toContain('jc_wrong_key_123');
+  });
+
+  it('flags win over the environment, which wins over --config', async () => {
+    const { resolveOptions } = await import('../../scripts/certify/options.js');
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'jobcert-cfg-')), 'jobcert.config.json');
+    writeFileSync(file, JSON.stringify({ target: 'http://127.0.0.1:1', apiKey: 'from-file', videoUrl: ['short=https://a.example/s.mp4'], jobTimeout: 30 }));
+    const fromFile = resolveOptions({ config: file }, {});
+    expect([fromFile.target, fromFile.keys.primary, fromFile.run.jobTimeoutS, fromFile.videos?.[0]?.label]).toEqual(['http://127.0.0.1:1', 'from-file', 30, 'short']);
+    expect(resolveOptions({ config: file }, { JOBCERT_API_KEY: 'from-env' }).keys.primary).toBe('from-env');
+    expect(resolveOptions({ config: file, apiKey: 'from-flag' }, { JOBCERT_API_KEY: 'from-env' }).keys.primary).toBe('from-flag');
+    writeFileSync(file, JSON.stringify({ apiKeys: 'typo' }));
+    expect(() => resolveOptions({ config: file }, {})).toThrow(/unknown key "apiKeys"/);
+  });
+});
