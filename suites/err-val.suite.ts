@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { validatorFor } from '../contracts/ajv.js';
+import { INVALID_START_BODIES } from '../contracts/invalid-bodies.js';
 import { mutated, startJobRequest } from '../contracts/arbitraries.js';
 import { STATUS_OF } from '../mocks/engine/respond.js';
 import { createDraft, firstVideo, getJob, start } from './lib/api.js';
@@ -36,25 +37,6 @@ async function rejectedUnchanged(client: Client, id: string, body: unknown): Pro
   return r;
 }
 
-const FIELD_CASES: [string, string, Record<string, unknown>][] = [
-  ['unknown model', 'model', { model: 'ultra' }],
-  ['unknown field', 'colour', { colour: 'red' }],
-  ['canvas width below 16', 'composition.canvas.width', { composition: { canvas: { width: 15, height: 100 } } }],
-  ['canvas height above 4320', 'composition.canvas.height', { composition: { canvas: { width: 100, height: 4321 } } }],
-  ['fractional canvas', 'composition.canvas.width', { composition: { canvas: { width: 100.5, height: 100 } } }],
-  ['unknown anchor', 'composition.foreground.anchor', { composition: { foreground: { anchor: 'middle' } } }],
-  ['scale 0', 'composition.foreground.scale', { composition: { foreground: { scale: 0 } } }],
-  ['scale above 10', 'composition.foreground.scale', { composition: { foreground: { scale: 10.5 } } }],
-  ['offset beyond 7680', 'composition.foreground.offset.x', { composition: { foreground: { offset: { x: 7681, y: 0 } } } }],
-  ['colour channel 256', 'background.color', { background: { type: 'color', color: [0, 0, 256] } }],
-  ['image over http', 'background.image_url', { background: { type: 'image', image_url: 'http://media.example.com/bg.png' } }],
-  ['unknown background', 'background.type', { background: { type: 'blur' } }],
-  ['preview 0 s', 'preview_duration', { preview_duration: 0 }],
-  ['preview above 60 s', 'preview_duration', { preview_duration: 61 }],
-  ['blank prompt', 'text_prompt', { model: 'pro', text_prompt: '   ' }],
-  ['prompt of 501 characters', 'text_prompt', { model: 'pro', text_prompt: 'a'.repeat(501) }],
-  ['wrong type', 'preview_duration', { preview_duration: 'ten' }],
-];
 
 describe('ERR', () => {
   check('err.envelope', ['ERR-1', 'ERR-2'], 'every error class is JSON in the envelope with the code of its status', async ({ client, config }) => {
@@ -125,7 +107,7 @@ describe('VAL', () => {
 
   check('val.field-rules', ['VAL-1', 'VAL-6'], 'each body rule → 400 invalid_request naming the field; the job is unchanged', async ({ client, config }) => {
     const id = await createDraft(client, config);
-    for (const [label, param, body] of FIELD_CASES) {
+    for (const [label, param, body] of INVALID_START_BODIES) {
       const r = await rejectedUnchanged(client, id, body);
       expect([r.status, r.json?.error?.code], label).toEqual([400, 'invalid_request']);
       const named = typeof r.json?.error?.param === 'string' ? dotted(r.json.error.param as string) : undefined;

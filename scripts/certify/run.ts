@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
-import { accountsWithKeys, createEngine, DEFAULT_ACCOUNTS, startHttpServer, type RunningServer } from '../../mocks/index.js';
+import { accountsWithKeys, createEngine, DEFAULT_ACCOUNTS, DEFAULT_PROCESSING_MS, startHttpServer, type RunningServer } from '../../mocks/index.js';
 import type { RunConfig } from '../../suites/lib/config.js';
 import { redactor } from '../../suites/lib/redact.js';
 import { createConsole } from './console.js';
@@ -101,17 +101,18 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
       logSource = { kind: 'memory' };
     } else {
       target = opts.target as string;
-      if (opts.logSource !== undefined) logSource = opts.logSource.includes('{request_id}') ? { kind: 'command', template: opts.logSource } : { kind: 'file', path: resolve(opts.logSource) };
     }
-    if (opts.logSource !== undefined && embedded) logSource = opts.logSource.includes('{request_id}') ? { kind: 'command', template: opts.logSource } : { kind: 'file', path: resolve(opts.logSource) };
+    // A user-given log source wins over the embedded mock's own sink.
+    if (opts.logSource !== undefined) logSource = opts.logSource.includes('{request_id}') ? { kind: 'command', template: opts.logSource } : { kind: 'file', path: resolve(opts.logSource) };
+    const failingVideo = opts.run.failingVideo ?? (embedded ? EMBEDDED_FAILING_CLIP : undefined);
 
     const config: RunConfig = {
       ...opts.run,
       target,
-      embedded: embedded ? { transport: opts.mock.transport, faults: opts.mock.faults, processingMs: 300 } : null,
+      embedded: embedded ? { transport: opts.mock.transport, faults: opts.mock.faults, processingMs: DEFAULT_PROCESSING_MS } : null,
       keys: Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined)) as RunConfig['keys'],
       videos: opts.videos ?? EMBEDDED_CLIPS,
-      ...(opts.run.failingVideo ?? (embedded ? EMBEDDED_FAILING_CLIP : undefined) ? { failingVideo: opts.run.failingVideo ?? EMBEDDED_FAILING_CLIP } : {}),
+      ...(failingVideo !== undefined ? { failingVideo } : {}),
       ...(logSource ? { logSource } : {}),
     };
 

@@ -93,9 +93,7 @@ export function check(
       return;
     }
     const client = new Client(recorder);
-    const raw = new Client(recorder);
-    const rawRequest = raw.request.bind(raw);
-    raw.request = (method, path, o = {}) => rawRequest(method, path, { ...o, retry429: false });
+    const raw = new Client(recorder, { retry429: false });
     try {
       await fn({
         client, raw, config, recorder,

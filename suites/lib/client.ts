@@ -83,7 +83,8 @@ async function readCapped(res: Response): Promise<{ text: string; truncated: boo
 }
 
 export class Client {
-  constructor(private readonly recorder: Recorder) {}
+  /** `retry429: false` makes a client for the RATE checks, which must see every 429. */
+  constructor(private readonly recorder: Recorder, private readonly defaults: { retry429: boolean } = { retry429: true }) {}
 
   private get config(): RunConfig { return this.recorder.config; }
 
@@ -95,7 +96,7 @@ export class Client {
     let attempt = 0;
     for (;;) {
       const reply = await this.once(method, path, opts);
-      if (reply.status !== 429 || opts.retry429 === false || attempt >= MAX_429_RETRIES) return reply;
+      if (reply.status !== 429 || !(opts.retry429 ?? this.defaults.retry429) || attempt >= MAX_429_RETRIES) return reply;
       const wait = Math.max(parseRetryAfter(reply.headers.get('retry-after')) ?? 0, backoffMs(attempt));
       await sleep(Math.min(wait, 16_000));
       attempt++;

@@ -73,3 +73,37 @@ describe('jobcert certify against targets', () => {
     expect(() => resolveOptions({ config: file }, {})).toThrow(/unknown key "apiKeys"/);
   });
 });
+
+describe('OBS-4 against an external target with --log-source', () => {
+  let clean: RunningServer;
+  let faulty: RunningServer;
+  let dir: string;
+  beforeAll(async () => {
+    const { mkdtempSync, appendFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    dir = mkdtempSync(join(tmpdir(), 'jobcert-logs-'));
+    const sink = (file: string) => (e: object) => appendFileSync(join(dir, file), `${JSON.stringify(e)}\n`);
+    for (const f of ['clean.log', 'faulty.log']) writeFileSync(join(dir, f), ''); // a provider's log file exists before the run
+    clean = await startHttpServer(createEngine({ log: sink('clean.log') }));
+    faulty = await startHttpServer(createEngine({ log: sink('faulty.log'), faults: ['obs-logs-without-job-id'] }));
+  });
+  afterAll(async () => { await Promise.all([clean.close(), faulty.close()]); });
+
+  const args = (url: string, logSource: string) => ['--target', url, '--api-key', 'jc_test_primary_7d1f0c', '--video-url', 'https://media.example.com/v.mp4', '--only', 'OBS-4', '--log-source', logSource, '--quiet'];
+
+  it('a JSON-lines file and a command template both find each request id with its job id', async () => {
+    for (const source of [`${dir}/clean.log`, `grep -F -- {request_id} ${dir}/clean.log`]) {
+      const run = await runCertify(args(clean.url, source));
+      expect(run.doc?.checks.find((c) => c.id === 'obs.logs')?.status, `${source}: ${run.stderr}`).toBe('pass');
+      expect(run.code).toBe(0);
+    }
+  });
+
+  it('logs without the job id fail OBS-4', async () => {
+    const run = await runCertify(args(faulty.url, `${dir}/faulty.log`));
+    expect(run.doc?.checks.find((c) => c.id === 'obs.logs')?.status).toBe('fail');
+    expect(run.code).toBe(1);
+  });
+});
+

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { INVALID_START_BODIES } from '../../contracts/invalid-bodies.js';
 import { ErrorResponse } from '../../contracts/schemas.js';
 import { setup, VIDEO } from './harness.js';
 
@@ -68,27 +69,8 @@ describe('ERR rules', () => {
 });
 
 describe('VAL rules', () => {
-  const table: [string, string, Record<string, unknown>][] = [
-    ['unknown model', 'model', { model: 'ultra' }],
-    ['unknown field', 'colour', { colour: 'red' }],
-    ['canvas too small', 'composition.canvas.width', { composition: { canvas: { width: 15, height: 100 } } }],
-    ['canvas too tall', 'composition.canvas.height', { composition: { canvas: { width: 100, height: 4321 } } }],
-    ['canvas not integer', 'composition.canvas.width', { composition: { canvas: { width: 100.5, height: 100 } } }],
-    ['bad anchor', 'composition.foreground.anchor', { composition: { foreground: { anchor: 'middle' } } }],
-    ['scale zero', 'composition.foreground.scale', { composition: { foreground: { scale: 0 } } }],
-    ['scale > 10', 'composition.foreground.scale', { composition: { foreground: { scale: 10.5 } } }],
-    ['offset out of range', 'composition.foreground.offset.x', { composition: { foreground: { offset: { x: 7681, y: 0 } } } }],
-    ['colour channel > 255', 'background.color.2', { background: { type: 'color', color: [0, 0, 256] } }],
-    ['colour of 2 channels', 'background.color', { background: { type: 'color', color: [0, 0] } }],
-    ['image over http', 'background.image_url', { background: { type: 'image', image_url: 'http://x.example/a.png' } }],
-    ['unknown background type', 'background.type', { background: { type: 'blur' } }],
-    ['preview 0', 'preview_duration', { preview_duration: 0 }],
-    ['preview > 60', 'preview_duration', { preview_duration: 61 }],
-    ['blank prompt', 'text_prompt', { model: 'pro', text_prompt: '   ' }],
-    ['prompt of 501 chars', 'text_prompt', { model: 'pro', text_prompt: 'a'.repeat(501) }],
-  ];
 
-  it.each(table)('VAL-1: %s → 400 invalid_request naming %s; the job is unchanged (VAL-6)', (_name, param, body) => {
+  it.each(INVALID_START_BODIES)('VAL-1: %s → 400 invalid_request naming %s; the job is unchanged (VAL-6)', (_name, param, body) => {
     const h = setup();
     const id = h.draft();
     const before = h.job(id).json;
