@@ -1,7 +1,7 @@
 // RATE: the seed's "burst test and confirm 429 handling with backoff". The burst
 // is side-effect free (GETs); only the RATE-5 probe sends a throttled start.
 import { describe, expect } from 'vitest';
-import { chargesFor, createDraft, duringBurst, getJob, provoke429, start } from './lib/api.js';
+import { burst, chargesFor, createDraft, duringBurst, getJob, provoke429, start } from './lib/api.js';
 import { backoffMs, parseRetryAfter, sleep } from './lib/backoff.js';
 import { check, fail } from './lib/check.js';
 import type { Client, Reply } from './lib/client.js';
@@ -34,8 +34,7 @@ describe('RATE', () => {
   });
 
   check('rate.retry-after', ['RATE-2'], 'every 429 carries a valid Retry-After ≥ 1 s', async ({ raw }) => {
-    const replies = await Promise.all(Array.from({ length: 40 }, () => raw.get('/v1/jobs?limit=1')));
-    const throttled = replies.filter((r) => r.status === 429);
+    const throttled = (await Promise.all(burst(raw, 40))).filter((r) => r.status === 429);
     if (throttled.length === 0) fail('no 429 in a burst of 40 (RATE-1)');
     for (const r of throttled) {
       const value = r.headers.get('retry-after');
@@ -58,7 +57,7 @@ describe('RATE', () => {
     const { probe, throttled } = await duringBurst(raw, () => raw.get('/v1/jobs?limit=1', { key: 'alt' }), 'primary');
     if (!throttled) fail('a burst of 40 with the primary key was never throttled (RATE-1)');
     expect(probe.status, 'the second key in the middle of the primary key\'s throttled burst').toBe(200);
-    await recover(raw, probe.status === 429 ? probe : (await burst429(raw)));
+    await recover(raw, throttled);
   }, { needs: ['alt'] });
 
   check('rate.no-side-effect', ['RATE-5'], 'a throttled start leaves the job created and charges nothing', async ({ client, raw, config }) => {

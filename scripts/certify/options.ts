@@ -3,6 +3,7 @@
  * over the config file. Every problem is a UsageError (exit 2) with one line.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError } from '../cli-errors.js';
 import type { Clip, RunConfig } from '../../suites/lib/config.js';
 import { FAULT_NAMES, isFaultName } from '../../mocks/engine/faults.js';
@@ -38,7 +39,7 @@ export interface CertifyOptions {
   target?: string;
   keys: { primary?: string; alt?: string; broke?: string };
   videos?: Clip[];
-  logSource?: string;
+  logSource?: RunConfig['logSource'];
   selection: Selection;
   strict: boolean;
   out?: string;
@@ -125,6 +126,13 @@ function parseSelection(name: string, raw: string | undefined): string[] {
   return items;
 }
 
+/** A command template names {request_id}; anything else must be an existing file. */
+function parseLogSource(value: string): NonNullable<RunConfig['logSource']> {
+  if (value.includes('{request_id}')) return { kind: 'command', template: value };
+  if (!existsSync(value)) throw new UsageError(`--log-source: ${value} is neither a file nor a command template with {request_id}`);
+  return { kind: 'file', path: resolve(value) };
+}
+
 export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = process.env): CertifyOptions {
   const file = flags.config ? readConfigFile(flags.config) : {};
   const merged: CertifyFlags = { ...file, ...fromEnv(env), ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))) };
@@ -143,9 +151,7 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
   const keys = [merged.apiKey, merged.altApiKey, merged.brokeApiKey].filter((k): k is string => k !== undefined);
   if (new Set(keys).size !== keys.length) throw new UsageError('--api-key, --alt-api-key and --broke-api-key must differ');
   const selection = { only: parseSelection('--only', merged.only), skip: parseSelection('--skip', merged.skip) };
-  if (merged.logSource !== undefined && !merged.logSource.includes('{request_id}') && !existsSync(merged.logSource)) {
-    throw new UsageError(`--log-source: ${merged.logSource} is neither a file nor a command template with {request_id}`);
-  }
+  const logSource = merged.logSource === undefined ? undefined : parseLogSource(merged.logSource);
   return {
     run: {
       profile,
@@ -156,7 +162,7 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
     ...(target !== undefined ? { target } : {}),
     keys: { primary: merged.apiKey, alt: merged.altApiKey, broke: merged.brokeApiKey },
     ...(merged.videoUrl?.length ? { videos: parseClips(merged.videoUrl) } : {}),
-    ...(merged.logSource !== undefined ? { logSource: merged.logSource } : {}),
+    ...(logSource ? { logSource } : {}),
     selection,
     strict: Boolean(merged.strict),
     ...(merged.out !== undefined ? { out: merged.out } : {}),

@@ -17,12 +17,12 @@ export class CheckCollector implements Reporter {
     if (!meta) return;
     const result = testCase.result();
     const error = result.state === 'failed' ? result.errors?.[0] : undefined;
-    const status: Status = result.state === 'passed' ? 'pass'
-      : result.state === 'failed' ? (error?.name === 'AssertionError' || error?.name === 'CheckFailure' ? 'fail' : 'error')
-      : 'skip';
+    // A broken expectation is a failed check; anything else thrown means the check could not complete.
+    const expectationBroken = error?.name === 'AssertionError' || error?.name === 'CheckFailure';
+    const status: Status = result.state === 'passed' ? 'pass' : result.state === 'failed' ? (expectationBroken ? 'fail' : 'error') : 'skip';
     const message = status === 'pass' ? 'passed'
       : status === 'skip' ? (meta.skip_reason ?? (result.state === 'skipped' ? result.note : undefined) ?? 'skipped')
-      : this.redact(stripAnsi(`${error?.name === 'CheckFailure' || error?.name === 'AssertionError' ? '' : `${error?.name ?? 'Error'}: `}${error?.message ?? 'failed'}`));
+      : this.redact(stripAnsi(`${expectationBroken ? '' : `${error?.name ?? 'Error'}: `}${error?.message ?? 'failed'}`));
     const check: CheckResult = {
       id: meta.id, rule_ids: meta.rules, family: meta.family, level: meta.level, title: meta.title, status, message,
       duration_ms: Math.round(testCase.diagnostic()?.duration ?? 0), evidence: meta.exchanges, request_ids: meta.request_ids,

@@ -4,7 +4,7 @@
  * Node API, derive the run-wide checks, write the reports, return the exit code.
  */
 import { mkdtemp, rm, symlink, unlink } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,7 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
   const ui = createConsole({ quiet: opts.quiet, color: process.stdout.isTTY === true && !process.env.NO_COLOR, redact });
 
   let server: RunningServer | undefined;
+  let logStream: WriteStream | undefined;
   let scratch: string | undefined;
   try {
     let target: string;
@@ -87,11 +88,11 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
     if (embedded && opts.mock.transport === 'http') {
       scratch = await mkdtemp(join(tmpdir(), 'jobcert-'));
       const logPath = join(scratch, 'mock.log');
-      const logStream = createWriteStream(logPath);
+      const stream = (logStream = createWriteStream(logPath));
       const engine = createEngine({
         accounts: accountsWithKeys({ primary: keys.primary, second: keys.alt, broke: keys.broke }),
         faults: opts.mock.faults,
-        log: (entry) => { logStream.write(`${JSON.stringify(entry)}\n`); },
+        log: (entry) => { stream.write(`${JSON.stringify(entry)}\n`); },
       });
       server = await startHttpServer(engine);
       target = server.url;
@@ -103,7 +104,7 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
       target = opts.target as string;
     }
     // A user-given log source wins over the embedded mock's own sink.
-    if (opts.logSource !== undefined) logSource = opts.logSource.includes('{request_id}') ? { kind: 'command', template: opts.logSource } : { kind: 'file', path: resolve(opts.logSource) };
+    if (opts.logSource !== undefined) logSource = opts.logSource;
     const failingVideo = opts.run.failingVideo ?? (embedded ? EMBEDDED_FAILING_CLIP : undefined);
 
     const config: RunConfig = {
@@ -156,6 +157,7 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
     return doc.verdict === 'pass' ? EXIT.pass : EXIT.fail;
   } finally {
     await server?.close();
+    if (logStream) await new Promise<void>((done) => logStream?.end(done));
     if (scratch) await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -55,29 +55,29 @@ export async function pollUntilTerminal(client: Client, id: string, timeoutS: nu
   }
 }
 
-/**
- * Sends concurrent side-effect-free GETs in waves until one is throttled
- * (bounded: 4 waves of 30). Returns the first 429, or undefined.
- */
+/** `count` concurrent side-effect-free GETs, none retried: the burst every RATE probe is built from. */
+export function burst(raw: Client, count: number, key: KeyRole = 'primary'): Promise<Reply>[] {
+  return Array.from({ length: count }, () => raw.get('/v1/jobs?limit=1', { key, retry429: false }));
+}
+
+/** Bursts in waves until one request is throttled (bounded: 4 waves of 30). Returns the first 429, or undefined. */
 export async function provoke429(raw: Client, key: KeyRole = 'primary'): Promise<Reply | undefined> {
   for (let wave = 0; wave < 4; wave++) {
-    const replies = await Promise.all(Array.from({ length: 30 }, () => raw.get('/v1/jobs?limit=1', { key, retry429: false })));
-    const throttled = replies.find((r) => r.status === 429);
+    const throttled = (await Promise.all(burst(raw, 30, key))).find((r) => r.status === 429);
     if (throttled) return throttled;
   }
   return undefined;
 }
 
 /**
- * Sends `probe` queued behind a concurrent burst of GETs, so it reaches the
- * target while the bucket is empty (a probe sent after the burst completes can
- * find a refilled token). Returns the probe's reply and whether the burst was throttled.
+ * Sends `probe` queued behind a burst of 40, so it reaches the target while the
+ * bucket is empty (a probe sent after the burst completes can find a refilled
+ * token). Returns the probe's reply and the burst's first 429, if any.
  */
-export async function duringBurst(raw: Client, probe: () => Promise<Reply>, key: KeyRole = 'primary'): Promise<{ probe: Reply; throttled: boolean }> {
-  const burst = Array.from({ length: 40 }, () => raw.get('/v1/jobs?limit=1', { key, retry429: false }));
+export async function duringBurst(raw: Client, probe: () => Promise<Reply>, key: KeyRole = 'primary'): Promise<{ probe: Reply; throttled: Reply | undefined }> {
+  const replies = burst(raw, 40, key);
   const reply = probe();
-  const replies = await Promise.all(burst);
-  return { probe: await reply, throttled: replies.some((r) => r.status === 429) };
+  return { probe: await reply, throttled: (await Promise.all(replies)).find((r) => r.status === 429) };
 }
 
 export const statusesOf = (job: Record<string, unknown>): string[] =>
