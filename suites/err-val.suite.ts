@@ -82,8 +82,8 @@ describe('ERR', () => {
   check('err.fuzz', ['ERR-3'], 'generated near-miss start bodies never get a 5xx, always 400 invalid_request', async ({ client, config, note }) => {
     const id = await createDraft(client, config);
     const runs = config.profile === 'full' ? 300 : 30;
-    const seed = Date.now() % 2_147_483_647;
-    note(`fast-check seed ${seed}, ${runs} payloads`);
+    const seed = config.seed ?? Date.now() % 2_147_483_647;
+    note(`fast-check seed ${seed} (replay with --seed ${seed}), ${runs} payloads`);
     // Only payloads the spec rejects: a valid mutation would rightly start the job.
     const invalid = validatorFor('StartJobRequest');
     const payloads = fc.sample(mutated(startJobRequest as fc.Arbitrary<Record<string, unknown>>), { numRuns: runs * 3, seed })

@@ -84,7 +84,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   function authenticate(req: MockRequest): Account | { error: RouteResult } {
     const key = req.headers['x-api-key'];
     const challenge: Record<string, string> = faults.has('auth-no-challenge') ? {} : { 'www-authenticate': CHALLENGE };
-    if (key === undefined) return { error: fail({ code: 'missing_api_key', message: 'X-Api-Key header is required', headers: challenge }) };
+    if (key === undefined) return { error: fail({ code: faults.has('auth-missing-as-invalid') ? 'invalid_api_key' : 'missing_api_key', message: 'X-Api-Key header is required', headers: challenge }) };
     const account = accounts.get(key) ?? (faults.has('auth-accept-any-key') && key.trim() !== '' ? accounts.values().next().value : undefined);
     if (!account) return { error: fail({ code: 'invalid_api_key', message: 'X-Api-Key is not a valid key', headers: challenge }) };
     return account;

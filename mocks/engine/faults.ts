@@ -14,6 +14,8 @@ export interface FaultInfo {
 }
 
 export const FAULTS = {
+  'auth-rejects-valid-key': { family: 'AUTH', rules: ['AUTH-1'], description: 'a valid key gets 401 on GET /v1/usage/events' },
+  'auth-missing-as-invalid': { family: 'AUTH', rules: ['AUTH-2'], description: 'a missing key gets invalid_api_key instead of missing_api_key' },
   'auth-accept-any-key': { family: 'AUTH', rules: ['AUTH-2'], description: 'an unknown key is accepted as the primary account' },
   'auth-validate-first': { family: 'AUTH', rules: ['AUTH-3'], description: 'routing and body validation run before authentication (400/404 leak to unauthenticated callers)' },
   'auth-cross-key-access': { family: 'AUTH', rules: ['AUTH-4'], description: "any key can read and start another key's jobs" },
@@ -41,7 +43,9 @@ export const FAULTS = {
   'err-500-on-bad-json': { family: 'ERR', rules: ['ERR-3'], description: 'malformed JSON gets 500 internal_error' },
   'err-plain-text-errors': { family: 'ERR', rules: ['ERR-1'], description: 'error responses are text/plain' },
   'err-wrong-codes': { family: 'ERR', rules: ['ERR-2'], description: '404 responses use the code job_not_found' },
+  'err-500-on-wrong-type': { family: 'ERR', rules: ['ERR-3'], description: 'a body field of the wrong JSON type gets 500 internal_error' },
   'err-415-as-400': { family: 'ERR', rules: ['ERR-3'], description: 'a non-JSON content type gets 400 instead of 415' },
+  'val-rejects-canvas': { family: 'VAL', rules: ['VAL-1'], description: 'a valid composition.canvas is rejected with 400 (over-strict validation)' },
   'val-no-param': { family: 'VAL', rules: ['VAL-1'], description: '400 responses omit error.param' },
   'val-unknown-fields-accepted': { family: 'VAL', rules: ['VAL-1'], description: 'unknown body fields are accepted' },
   'val-ranges-unchecked': { family: 'VAL', rules: ['VAL-1'], description: 'numeric ranges (canvas, scale, offset, preview_duration, colour) are not checked' },

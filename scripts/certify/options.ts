@@ -23,6 +23,7 @@ export interface CertifyFlags {
   skip?: string;
   strict?: boolean;
   jobTimeout?: string;
+  seed?: string;
   requestTimeout?: string;
   logSource?: string;
   out?: string;
@@ -50,7 +51,7 @@ export interface CertifyOptions {
 const FILE_KEYS: Record<string, keyof CertifyFlags> = {
   target: 'target', apiKey: 'apiKey', altApiKey: 'altApiKey', brokeApiKey: 'brokeApiKey', videoUrl: 'videoUrl',
   failingVideoUrl: 'failingVideoUrl', profile: 'profile', only: 'only', skip: 'skip', strict: 'strict',
-  jobTimeout: 'jobTimeout', requestTimeout: 'requestTimeout', logSource: 'logSource', out: 'out',
+  jobTimeout: 'jobTimeout', seed: 'seed', requestTimeout: 'requestTimeout', logSource: 'logSource', out: 'out',
 };
 
 function readConfigFile(path: string): Partial<CertifyFlags> {
@@ -99,6 +100,12 @@ function number(name: string, raw: string | undefined, fallback: number, min: nu
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} must be a number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function integer(name: string, raw: string, min: number, max: number): number {
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -157,6 +164,7 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
       profile,
       jobTimeoutS: number('--job-timeout', merged.jobTimeout, 60, 1, 3600),
       requestTimeoutMs: number('--request-timeout', merged.requestTimeout, 10_000, 100, 300_000),
+      ...(merged.seed !== undefined ? { seed: integer('--seed', merged.seed, 0, 2_147_483_646) } : {}),
       ...(merged.failingVideoUrl ? { failingVideo: httpUrl('--failing-video-url', merged.failingVideoUrl) } : {}),
     },
     ...(target !== undefined ? { target } : {}),

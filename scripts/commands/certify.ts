@@ -24,6 +24,7 @@ export function registerCertifyCommand(program: Command): void {
     .option('--strict', 'SHOULD rules also gate')
     .option('--job-timeout <s>', 'how long a started job may take to finish (default 60)')
     .option('--request-timeout <ms>', 'per request (default 10000)')
+    .option('--seed <n>', 'fast-check seed of the fuzz checks (a run prints the one it used)')
     .option('--log-source <cmd|file>', 'provider logs for OBS-4: a JSON-lines file, or a command with {request_id}')
     .option('--out <dir>', 'report directory (default reports/<timestamp>/, and reports/latest)')
     .option('--config <file>', 'jobcert.config.json with the same keys (flags > env > file)')

@@ -18,6 +18,8 @@ export interface RunConfig {
   videos: Clip[];
   failingVideo?: string;
   profile: 'quick' | 'full';
+  /** fast-check seed of the fuzz checks; a run prints it so a failure can be replayed with --seed. */
+  seed?: number;
   jobTimeoutS: number;
   requestTimeoutMs: number;
   /** OBS-4: a JSON-lines file, a command template with {request_id}, or the embedded mock's memory. */

@@ -35,7 +35,7 @@ describe('jobcert mock', () => {
   });
 
   it.each([
-    [['mock', '--fault', 'no-such-fault'], /unknown fault "no-such-fault"; known faults: auth-accept-any-key/],
+    [['mock', '--fault', 'no-such-fault'], /unknown fault "no-such-fault"; known faults: (?:[a-z0-9-]+, )*auth-accept-any-key, /],
     [['mock', '--port', 'http'], /--port must be an integer from 0 to 65535/],
     [['mock', '--rate-capacity', '0'], /--rate-capacity must be an integer from 1/],
     [['mock', '--host', '0.0.0.0'], /--host must be a loopback address/],

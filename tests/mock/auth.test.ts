@@ -11,6 +11,10 @@ describe('AUTH rules', () => {
     expect(h.start(id, { model: 'light' }).status).toBe(200);
   });
 
+  it('AUTH-1 fault auth-rejects-valid-key: the primary key is refused on the usage route', () => {
+    expect(setup({ faults: ['auth-rejects-valid-key'] }).call('GET', '/v1/usage/events').status).toBe(401);
+  });
+
   it('AUTH-2: missing key → missing_api_key; unknown, empty, malformed → invalid_api_key', () => {
     const h = setup();
     expect(h.call('GET', '/v1/jobs', { key: null }).json.error.code).toBe('missing_api_key');
@@ -19,6 +23,10 @@ describe('AUTH rules', () => {
       expect(r.status, JSON.stringify(key)).toBe(401);
       expect(r.json.error.code).toBe('invalid_api_key');
     }
+  });
+
+  it('AUTH-2 fault auth-missing-as-invalid: a missing key is called invalid', () => {
+    expect(setup({ faults: ['auth-missing-as-invalid'] }).call('GET', '/v1/jobs', { key: null }).json.error.code).toBe('invalid_api_key');
   });
 
   it('AUTH-2 fault auth-accept-any-key: an unknown key gets 200', () => {

@@ -55,6 +55,9 @@ describe('ERR rules', () => {
   it('ERR-3 faults: err-500-on-bad-json and err-415-as-400', () => {
     const json = { 'content-type': 'application/json' };
     expect(setup({ faults: ['err-500-on-bad-json'] }).call('POST', '/v1/jobs', { raw: '{bad', headers: json }).status).toBe(500);
+    const w = setup({ faults: ['err-500-on-wrong-type'] });
+    expect(w.start(w.draft(), { preview_duration: 'ten' }).status).toBe(500);
+    expect(w.start(w.draft(), { preview_duration: 61 }).status).toBe(400); // a range error still gets 400
     expect(setup({ faults: ['err-415-as-400'] }).call('POST', '/v1/jobs', { raw: 'a', headers: { 'content-type': 'text/plain' } }).status).toBe(400);
   });
 
@@ -100,6 +103,8 @@ describe('VAL rules', () => {
     expect(a.start(a.draft(), { model: 'ultra' }).json.error.param).toBeUndefined();
     const b = setup({ faults: ['val-unknown-fields-accepted'] });
     expect(b.start(b.draft(), { colour: 'red' }).status).toBe(200);
+    const d = setup({ faults: ['val-rejects-canvas'] });
+    expect(d.start(d.draft(), { composition: { canvas: { width: 1920, height: 1080 } } }).status).toBe(400); // valid, yet rejected
     const c = setup({ faults: ['val-ranges-unchecked'] });
     expect(c.start(c.draft(), { composition: { canvas: { width: 99999, height: 100 } } }).status).toBe(200);
   });

@@ -32,7 +32,10 @@ function relaxed(body: unknown, ctx: RouteContext): unknown {
   return copy;
 }
 
-function invalid(validate: typeof validateCreate): RouteResult {
+function invalid(validate: typeof validateCreate, ctx: RouteContext): RouteResult {
+  if (ctx.state.faults.has('err-500-on-wrong-type') && validate.errors?.some((e) => e.keyword === 'type')) {
+    return fail({ code: 'internal_error', message: 'Cannot read properties of a value of the wrong type' });
+  }
   return fail({ code: 'invalid_request', message: errorMessage(validate.errors), param: errorParam(validate.errors) ?? 'body' });
 }
 
@@ -54,7 +57,7 @@ function insufficient(account: Account, credits: number): RouteResult {
 
 export const createJob: RouteHandler = (ctx) => {
   const account = ctx.account as Account;
-  if (!validateCreate(relaxed(ctx.body, ctx))) return invalid(validateCreate);
+  if (!validateCreate(relaxed(ctx.body, ctx))) return invalid(validateCreate, ctx);
   const body = ctx.body as CreateJobRequest;
   const { settings: s, violation } = resolveCreate(body, ctx.state.policy);
   if (violation && !waived(violation, ctx.state.faults)) return fail({ code: violation.code, message: violation.message, param: violation.param });
@@ -82,7 +85,10 @@ const notFound = (): RouteResult => fail({ code: 'not_found', message: 'Job not 
 export const startJob: RouteHandler = (ctx) => {
   const account = ctx.account as Account;
   const { faults } = ctx.state;
-  if (!validateStart(relaxed(ctx.body, ctx))) return invalid(validateStart);
+  if (!validateStart(relaxed(ctx.body, ctx))) return invalid(validateStart, ctx);
+  if (faults.has('val-rejects-canvas') && (ctx.body as StartJobRequest).composition?.canvas) {
+    return fail({ code: 'invalid_request', message: 'composition.canvas is not supported', param: 'composition.canvas' });
+  }
   const job = ownJob(ctx);
   if (!job) return notFound();
   const restartable = job.status === 'created' || job.status === 'failed';
