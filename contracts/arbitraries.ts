@@ -30,9 +30,10 @@ const positiveUpTo = (max: number): fc.Arbitrary<number> =>
   fc.oneof(fc.constantFrom(max, 0.001, 1), fc.double({ min: Number.MIN_VALUE, max, noNaN: true }));
 export const composition = fc.record(
   {
-    canvas: fc.record({ width: int(16, 7680), height: int(16, 4320) }),
+    // Every leaf is optional on its own (SPEC §1); VAL-5 fills the omitted ones.
+    canvas: fc.record({ width: int(16, 7680), height: int(16, 4320) }, { requiredKeys: [] }),
     foreground: fc.record(
-      { anchor, scale: positiveUpTo(10), offset: fc.record({ x: int(-7680, 7680), y: int(-7680, 7680) }) },
+      { anchor, scale: positiveUpTo(10), offset: fc.record({ x: int(-7680, 7680), y: int(-7680, 7680) }, { requiredKeys: [] }) },
       { requiredKeys: [] },
     ),
   },

@@ -125,11 +125,12 @@ export interface JobSettings {
 
 /**
  * The settings a start runs with: the body over the job's own (model,
- * background, prompt), composition normalized (VAL-5), then VAL-2/3/4.
+ * background, prompt, composition), composition normalized leaf by leaf
+ * (VAL-5), then VAL-2/3/4.
  * A job's stored prompt carries over only while the effective model is pro.
  */
 export function resolveStart(
-  job: Omit<JobSettings, 'composition' | 'preview_duration'>,
+  job: Omit<JobSettings, 'composition' | 'preview_duration'> & { composition?: StartJobRequest['composition'] },
   body: StartJobRequest,
   source: { width: number; height: number },
   options: PolicyOptions = DEFAULT_POLICY,
@@ -140,7 +141,8 @@ export function resolveStart(
     model,
     output_format: job.output_format,
     background: body.background ?? job.background,
-    composition: normalizeComposition(body.composition, source),
+    // SPEC §1: a start without composition keeps the job's current one, normalized.
+    composition: normalizeComposition(body.composition ?? job.composition, source),
   };
   if (prompt !== undefined) settings.text_prompt = prompt;
   if (body.preview_duration !== undefined) settings.preview_duration = body.preview_duration;

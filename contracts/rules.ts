@@ -1,15 +1,19 @@
 /**
- * The rule catalogue of SPEC.md §2: every rule ID with its family and level.
+ * The rule catalogue of SPEC.md: the provider rules of §2 and the client rules
+ * of §4 (CLI-…, graded by `jobcert onboard`), each with its family and level.
  * tests/contracts/rules.test.ts checks this list against ../shared/SPEC.md, so a
  * rule added to the spec cannot be missed by the mock tests or the reports.
  */
+/** Families of provider rules (§2), the ones `jobcert certify` checks. */
 export const FAMILIES = ['AUTH', 'RATE', 'IDEM', 'OBS', 'ERR', 'VAL', 'LIFE'] as const;
 export type Family = (typeof FAMILIES)[number];
+/** The family of client rules (§4), the ones `jobcert onboard` grades. */
+export const CLIENT_FAMILY = 'CLI';
 export type Level = 'must' | 'should';
 
-export interface Rule { id: string; family: Family; level: Level; title: string }
+export interface Rule { id: string; family: Family | typeof CLIENT_FAMILY; level: Level; title: string }
 
-const r = (id: string, level: Level, title: string): Rule => ({ id, family: id.split('-')[0] as Family, level, title });
+const r = (id: string, level: Level, title: string): Rule => ({ id, family: id.split('-')[0] as Rule['family'], level, title });
 
 export const RULES: readonly Rule[] = [
   r('ERR-1', 'must', 'every non-2xx response is JSON with the error envelope'),
@@ -50,9 +54,24 @@ export const RULES: readonly Rule[] = [
   r('LIFE-4', 'must', 'history records each transition exactly once'),
   r('LIFE-5', 'must', 'too few credits → 402, job stays created'),
   r('LIFE-6', 'should', 'output_url is downloadable with a fitting media type, without the key'),
+  r('CLI-1', 'must', 'every /v1 request carries X-Api-Key; a 401 is not retried with the same key'),
+  r('CLI-2', 'must', 'a 429 is not retried before its Retry-After'),
+  r('CLI-3', 'must', '429, 5xx, timeouts and drops retried with growing jittered delays, bounded; 4xx not retried unchanged'),
+  r('CLI-4', 'must', 'a retried POST repeats its body and Idempotency-Key: no second start or charge'),
+  r('CLI-5', 'should', 'every create and start carries an Idempotency-Key from its first attempt'),
+  r('CLI-6', 'must', 'polling waits ≥ 1 s per job, stops at a terminal state, and gives up in bounded time'),
+  r('CLI-7', 'must', 'output_url comes from the completed job and is fetched without the key'),
+  r('CLI-8', 'must', '402 and failed jobs end that job with a logged error, not retried as transient'),
+  r('CLI-9', 'must', 'the log names the request_id and code of every error ended on, and the id of every failed job'),
+  r('CLI-10', 'should', 'the log records job id, model and output format of every started job'),
+  r('CLI-11', 'should', 'request bodies are validated before sending: no 400 invalid_request'),
+  r('CLI-12', 'should', 'after a 429 no request with that key goes out before Retry-After'),
 ];
 
-export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((rule) => rule.id));
+/** The provider rules: what certify may select with --only and --skip. */
+export const PROVIDER_RULES: readonly Rule[] = RULES.filter((rule) => rule.family !== CLIENT_FAMILY);
+export const CLIENT_RULES: readonly Rule[] = RULES.filter((rule) => rule.family === CLIENT_FAMILY);
+export const RULE_IDS: ReadonlySet<string> = new Set(PROVIDER_RULES.map((rule) => rule.id));
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);
 }

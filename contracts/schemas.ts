@@ -36,14 +36,15 @@ export const ColorBackground = z.strictObject({
 export const ImageBackground = z.strictObject({ type: z.literal('image'), image_url: HttpsUrl });
 export const Background = z.union([TransparentBackground, ColorBackground, ImageBackground]);
 
-export const Canvas = z.strictObject({
-  width: z.int().min(16).max(7680),
-  height: z.int().min(16).max(4320),
-});
-export const Offset = z.strictObject({
-  x: z.int().min(-7680).max(7680),
-  y: z.int().min(-7680).max(7680),
-});
+const CanvasWidth = z.int().min(16).max(7680);
+const CanvasHeight = z.int().min(16).max(4320);
+const OffsetAxis = z.int().min(-7680).max(7680);
+/** Request forms: every leaf optional on its own (SPEC §1); VAL-5 fills the omitted ones. */
+export const Canvas = z.strictObject({ width: CanvasWidth.optional(), height: CanvasHeight.optional() });
+export const Offset = z.strictObject({ x: OffsetAxis.optional(), y: OffsetAxis.optional() });
+/** Stored forms: every leaf present. */
+export const NormalizedCanvas = z.object({ width: CanvasWidth, height: CanvasHeight });
+export const NormalizedOffset = z.object({ x: OffsetAxis, y: OffsetAxis });
 const Scale = z.number().gt(0).max(10);
 export const Foreground = z.strictObject({
   anchor: Anchor.optional(),
@@ -55,8 +56,8 @@ export const Composition = z.strictObject({
   foreground: Foreground.optional(),
 });
 export const NormalizedComposition = z.object({
-  canvas: Canvas,
-  foreground: z.object({ anchor: Anchor, scale: Scale, offset: Offset }),
+  canvas: NormalizedCanvas,
+  foreground: z.object({ anchor: Anchor, scale: Scale, offset: NormalizedOffset }),
 });
 
 export const CreateJobRequest = z.strictObject({
@@ -153,6 +154,7 @@ export type Job = z.infer<typeof Job>;
 export const schemasByName = {
   CreateJobRequest, StartJobRequest, JobAccepted, Job, JobList, UsageEventList, Health, ErrorResponse,
   Background, Composition, NormalizedComposition, HistoryEntry, UsageEvent, ErrorBody,
+  Canvas, Offset, NormalizedCanvas, NormalizedOffset,
 } as const;
 
 // ---- compile-time drift guard: each zod type must equal the generated type exactly ----
@@ -165,4 +167,5 @@ export const typeEquality: { [N in keyof typeof schemasByName]: Same<N> extends 
   CreateJobRequest: true, StartJobRequest: true, JobAccepted: true, Job: true, JobList: true,
   UsageEventList: true, Health: true, ErrorResponse: true, Background: true, Composition: true,
   NormalizedComposition: true, HistoryEntry: true, UsageEvent: true, ErrorBody: true,
+  Canvas: true, Offset: true, NormalizedCanvas: true, NormalizedOffset: true,
 };

@@ -145,13 +145,25 @@ export interface components {
             image_url: components["schemas"]["HttpsUrl"];
         };
         Background: components["schemas"]["TransparentBackground"] | components["schemas"]["ColorBackground"] | components["schemas"]["ImageBackground"];
+        /** @description Request form; each member may be omitted on its own and VAL-5 fills it with the source video's size. */
         Canvas: {
+            width?: number;
+            height?: number;
+        };
+        /** @description Stored form; both members present (VAL-5). */
+        NormalizedCanvas: {
             width: number;
             height: number;
         };
         /** @enum {string} */
         Anchor: "center" | "top-left" | "top" | "top-right" | "left" | "right" | "bottom-left" | "bottom" | "bottom-right";
+        /** @description Request form; `x` and `y` may each be omitted (VAL-5 fills 0). */
         Offset: {
+            x?: number;
+            y?: number;
+        };
+        /** @description Stored form; both members present (VAL-5). */
+        NormalizedOffset: {
             x: number;
             y: number;
         };
@@ -160,18 +172,23 @@ export interface components {
             scale?: number;
             offset?: components["schemas"]["Offset"];
         };
-        /** @description Request form; omitted members are filled in by normalization (VAL-5). */
+        /** @description Request form. Every leaf is optional on its own (`canvas.width`, `canvas.height`,
+         *     `foreground.anchor`, `foreground.scale`, `foreground.offset.x`, `foreground.offset.y`);
+         *     normalization fills each omitted leaf with its default (VAL-5). `null` is never an
+         *     omission: it is a wrong type (400). A start without `composition` keeps the job's
+         *     current composition, normalized.
+         *      */
         Composition: {
             canvas?: components["schemas"]["Canvas"];
             foreground?: components["schemas"]["Foreground"];
         };
         /** @description Stored form; every member present (VAL-5). */
         NormalizedComposition: {
-            canvas: components["schemas"]["Canvas"];
+            canvas: components["schemas"]["NormalizedCanvas"];
             foreground: {
                 anchor: components["schemas"]["Anchor"];
                 scale: number;
-                offset: components["schemas"]["Offset"];
+                offset: components["schemas"]["NormalizedOffset"];
             };
         };
         CreateJobRequest: {

@@ -26,6 +26,8 @@ export interface EngineOptions {
   /** `false` switches rate limiting off (load tests of the mock itself). */
   rateLimit?: RateLimitConfig | false;
   processingMs?: number;
+  /** Per-source processing time in ms, over `processingMs` (Infinity: never finishes). The onboarding mock builds slow and stuck sources with it. */
+  processingMsFor?: (videoUrl: string) => number | undefined;
   clock?: Clock;
   log?: LogSink;
   faults?: readonly string[];
@@ -70,7 +72,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const log = options.log;
 
   const state: EngineState = {
-    jobs: new JobStore({ processingMs: options.processingMs ?? DEFAULT_PROCESSING_MS, maxJobs: options.maxJobs ?? 1_000_000, faults, newId, ...(log ? { log } : {}) }),
+    jobs: new JobStore({
+      processingMs: options.processingMs ?? DEFAULT_PROCESSING_MS, maxJobs: options.maxJobs ?? 1_000_000, faults, newId,
+      ...(log ? { log } : {}), ...(options.processingMsFor ? { processingMsFor: options.processingMsFor } : {}),
+    }),
     accounts,
     faults,
     policy: options.policy ?? DEFAULT_POLICY,

@@ -72,6 +72,7 @@ export const DEFAULT_COMPOSITION: NormalizedComposition = Object.freeze(normaliz
 
 export interface JobStoreOptions {
   processingMs: number;
+  processingMsFor?: (videoUrl: string) => number | undefined;
   maxJobs: number;
   faults: ReadonlySet<FaultName>;
   log?: LogSink;
@@ -148,7 +149,7 @@ export class JobStore {
       return;
     }
     this.transition(job, 'processing', now, requestId);
-    job.finishAt = now + this.options.processingMs;
+    job.finishAt = now + (this.options.processingMsFor?.(job.video_url) ?? this.options.processingMs);
     this.processing.add(job);
   }
 

@@ -156,6 +156,40 @@ describe('VAL rules', () => {
     expect(f.job(fid).json.composition).toEqual({ foreground: { scale: 2 } });
   });
 
+  it('VAL-1/VAL-5: every composition leaf is optional on its own and filled with its default; null is a wrong type', () => {
+    const h = setup();
+    const full = { canvas: { width: 1920, height: 1080 }, foreground: { anchor: 'center', scale: 1, offset: { x: 0, y: 0 } } };
+    const partial: [unknown, unknown][] = [
+      [{ foreground: { offset: { x: 5 } } }, { ...full, foreground: { ...full.foreground, offset: { x: 5, y: 0 } } }],
+      [{ foreground: { offset: { y: -7680 } } }, { ...full, foreground: { ...full.foreground, offset: { x: 0, y: -7680 } } }],
+      [{ canvas: { height: 720 } }, { ...full, canvas: { width: 1920, height: 720 } }],
+      [{ canvas: { width: 7680 } }, { ...full, canvas: { width: 7680, height: 1080 } }],
+      [{ canvas: {}, foreground: { offset: {} } }, full],
+    ];
+    for (const [composition, stored] of partial) {
+      const id = h.draft();
+      const r = h.start(id, { composition });
+      expect(r.status, JSON.stringify(composition)).toBe(200);
+      expect(h.job(id).json.composition, JSON.stringify(composition)).toEqual(stored);
+    }
+    for (const body of [{ composition: null }, { composition: { canvas: null } }, { composition: { canvas: { width: null } } }, { composition: { foreground: { offset: { x: null } } } }, { model: null }]) {
+      const r = h.start(h.draft(), body);
+      expect([r.status, r.json.error.code], JSON.stringify(body)).toEqual([400, 'invalid_request']);
+    }
+  });
+
+  it('VAL-5: a start without composition keeps the job\'s current composition, normalized', () => {
+    const h = setup({ processingMs: 10 });
+    const failing = 'https://media.example.com/clips/fail-broken.mp4';
+    const r = h.call('POST', '/v1/jobs', { body: { video_url: failing, auto_start: false } });
+    const id = r.json.id as string;
+    expect(h.start(id, { composition: { canvas: { width: 640 }, foreground: { anchor: 'top' } } }).status).toBe(200);
+    h.advance(20);
+    expect(h.job(id).json.status).toBe('failed');
+    expect(h.start(id, { model: 'light' }).status).toBe(200); // a failed job may be started again
+    expect(h.job(id).json.composition).toEqual({ canvas: { width: 640, height: 1080 }, foreground: { anchor: 'top', scale: 1, offset: { x: 0, y: 0 } } });
+  });
+
   it('VAL-6: a start rejected by policy changes nothing; val-rejected-start-mutates writes the model', () => {
     const h = setup();
     const id = h.draft();

@@ -1,6 +1,6 @@
 /** createJob, startJob, getJob, listJobs: the operations of contracts/openapi.yaml over the JobStore. */
 import { errorMessage, errorParam, validatorFor } from '../../../contracts/ajv.js';
-import { creditsFor, normalizeComposition, resolveCreate, resolveStart, type JobSettings, type PolicyViolation } from '../../../contracts/policy.js';
+import { creditsFor, resolveCreate, resolveStart, type JobSettings, type PolicyViolation } from '../../../contracts/policy.js';
 import type { FaultName } from '../faults.js';
 import type { CreateJobRequest, StartJobRequest } from '../../../contracts/schemas.js';
 import { fail, type Account, type RouteContext, type RouteHandler, type RouteResult } from '../context.js';
