@@ -18,7 +18,11 @@ export interface ObservedResponse {
   text?: string;
 }
 
-export interface Violation { where: string; message: string }
+/** `rule`: the SPEC rule this violation breaks, when one rule owns it (its family judges it, not SCHEMA). */
+export interface Violation { where: string; message: string; rule?: string }
+
+/** Headers a rule owns: a missing X-Request-Id is OBS-1's, a 429 without a valid Retry-After RATE-2's. */
+const HEADER_RULES: Record<string, string> = { 'x-request-id': 'OBS-1', 'retry-after': 'RATE-2' };
 
 const headerValidators = new Map<string, (v: unknown) => boolean>();
 
@@ -47,21 +51,25 @@ export function checkResponse(res: ObservedResponse): Violation[] {
   for (const [name, raw] of Object.entries(spec.headers ?? {})) {
     const header = raw.$ref ? resolveRef<HeaderObject>(raw.$ref) : raw;
     const value = res.headers[name.toLowerCase()];
+    const rule = HEADER_RULES[name.toLowerCase()];
+    const tag = rule ? { rule } : {};
     if (value === undefined) {
-      if (header.required) out.push({ where, message: `required header ${name} is missing` });
-    } else if (!headerValidator(name, header)(value)) out.push({ where, message: `header ${name}: ${JSON.stringify(value)} does not match its schema` });
+      if (header.required) out.push({ where, message: `required header ${name} is missing`, ...tag });
+    } else if (!headerValidator(name, header)(value)) out.push({ where, message: `header ${name}: ${JSON.stringify(value)} does not match its schema`, ...tag });
   }
 
   const media = spec.content ? Object.entries(spec.content) : [];
   if (media.length > 0 && res.method !== 'HEAD') {
+    // The error envelope of a non-2xx answer is ERR-1's.
+    const tag = res.status >= 400 ? { rule: 'ERR-1' } : {};
     const contentType = res.headers['content-type']?.split(';', 1)[0]?.trim().toLowerCase();
     const entry = media.find(([type]) => type === contentType);
     if (!entry) {
-      out.push({ where, message: `content type ${contentType ?? 'missing'} is not documented (${media.map(([t]) => t).join(', ')})` });
+      out.push({ where, message: `content type ${contentType ?? 'missing'} is not documented (${media.map(([t]) => t).join(', ')})`, ...tag });
     } else if (entry[1].schema?.$ref) {
       const validate = validatorFor(entry[1].schema.$ref as string, 'all');
       if (!validate(res.body)) {
-        for (const e of validate.errors ?? []) out.push({ where, message: `body${e.instancePath.replace(/\//g, '.')} ${e.message ?? 'is invalid'}` });
+        for (const e of validate.errors ?? []) out.push({ where, message: `body${e.instancePath.replace(/\//g, '.')} ${e.message ?? 'is invalid'}`, ...tag });
       }
     }
   }

@@ -70,13 +70,22 @@ const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, st
 /** Paths without parameters resolve with one map lookup; the mock calls this on every request. */
 const staticOperations = new Map(operations.filter((o) => !o.path.includes('{')).map((o) => [`${o.method} ${o.path}`, { op: o, params: NO_PARAMS }]));
 
+/** Path parameters arrive percent-encoded (an id with `:` is sent as `%3A`); malformed escapes stay as sent. */
+function decodeParams(groups: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(groups)) {
+    try { out[k] = decodeURIComponent(v); } catch { out[k] = v; }
+  }
+  return out;
+}
+
 export function findOperation(method: string, pathname: string): { op: SpecOperation; params: Record<string, string> } | undefined {
   const direct = staticOperations.get(`${method} ${pathname}`);
   if (direct) return direct;
   for (const op of operations) {
     if (op.method !== method) continue;
     const match = op.pattern.exec(pathname);
-    if (match) return { op, params: { ...match.groups } };
+    if (match) return { op, params: decodeParams(match.groups ?? {}) };
   }
   return undefined;
 }

@@ -1,9 +1,9 @@
 // IDEM: the seed's "retry same request and verify no duplicate side effects".
 // Every effect is read back: the job, its history and the usage events.
 import { describe, expect } from 'vitest';
-import { chargesFor, createDraft, duringBurst, firstVideo, getJob, pollUntilTerminal, start, statusesOf } from './lib/api.js';
-import { parseRetryAfter, sleep } from './lib/backoff.js';
-import { check, fail } from './lib/check.js';
+import { chargesFor, createDraft, errorOf, expectOutcome, expectServed, firstVideo, pollUntilTerminal, readJob, start, statusesOf } from './lib/api.js';
+import { broken, check, fail } from './lib/check.js';
+import { noDraft } from './lib/rate.js';
 
 const idemKey = (label: string): string => `jobcert-${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const withKey = (key: string) => ({ headers: { 'Idempotency-Key': key } });
@@ -14,51 +14,61 @@ describe('IDEM', () => {
     const key = idemKey('start');
     const body = { model: 'light', composition: { foreground: { scale: 1 } } };
     const first = await start(client, id, body, withKey(key));
-    expect(first.status, 'first start').toBe(200);
+    expectServed(first, 'the first start');
     const again = await start(client, id, body, withKey(key));
     expect(again.status, 'replayed status').toBe(first.status);
     expect(again.json, 'replayed body').toEqual(first.json);
     expect(again.headers.get('idempotent-replayed'), 'Idempotent-Replayed on the retry').toBe('true');
-    const job = (await getJob(client, id)).json;
+    const job = await readJob(client, id);
     expect(statusesOf(job).filter((s) => s === 'processing'), 'processing transitions').toHaveLength(1);
     expect(await chargesFor(client, id), 'charge events').toHaveLength(1);
   });
 
+  // Counts the key's jobs, so it runs alone on the primary key.
   check('idem.replay-create', ['IDEM-1'], 'a retried create with a key makes one job', async ({ client, config }) => {
     const key = idemKey('create');
     const body = { video_url: firstVideo(config), auto_start: false };
-    const before = (await client.get('/v1/jobs?limit=1')).json?.total as number;
+    const total = async (): Promise<number> => {
+      const r = await client.get('/v1/jobs?limit=1');
+      expectServed(r, 'GET /v1/jobs');
+      return r.json?.total as number;
+    };
+    const before = await total();
     const a = await client.post('/v1/jobs', body, withKey(key));
+    expectServed(a, 'the first create');
     const b = await client.post('/v1/jobs', body, withKey(key));
-    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.status, 'replayed status').toBe(200);
     expect(b.json?.id, 'the retry names the same job').toBe(a.json?.id);
     expect(b.headers.get('idempotent-replayed')).toBe('true');
-    const after = (await client.get('/v1/jobs?limit=1')).json?.total as number;
-    expect(after - before, 'jobs created by two identical requests').toBe(1);
-  });
+    expect((await total()) - before, 'jobs created by two identical requests').toBe(1);
+  }, { exclusive: ['primary'] });
 
   check('idem.key-reused', ['IDEM-2'], 'the same key with another body or path → 422 idempotency_key_reused', async ({ client, config }) => {
     const id = await createDraft(client, config);
     const other = await createDraft(client, config);
     const key = idemKey('reuse');
-    expect((await start(client, id, { model: 'light' }, withKey(key))).status).toBe(200);
-    const body = await start(client, id, { model: 'human' }, withKey(key));
-    expect([body.status, body.json?.error?.code], 'another body').toEqual([422, 'idempotency_key_reused']);
-    const path = await start(client, other, { model: 'light' }, withKey(key));
-    expect([path.status, path.json?.error?.code], 'another path').toEqual([422, 'idempotency_key_reused']);
-    expect((await getJob(client, other)).json?.status, 'the other job is untouched').toBe('created');
+    expectServed(await start(client, id, { model: 'light' }, withKey(key)), 'the first start');
+    expectOutcome(await start(client, id, { model: 'human' }, withKey(key)), { status: 422, code: 'idempotency_key_reused' }, 'IDEM-2', 'another body');
+    expectOutcome(await start(client, other, { model: 'light' }, withKey(key)), { status: 422, code: 'idempotency_key_reused' }, 'IDEM-2', 'another path');
+    expect((await readJob(client, other)).status, 'the other job is untouched').toBe('created');
   });
 
-  check('idem.concurrent', ['IDEM-3'], 'concurrent duplicates have one effect', async ({ client, config }) => {
+  check('idem.concurrent', ['IDEM-3'], 'concurrent duplicates have one effect', async ({ client, raw, config }) => {
     const id = await createDraft(client, config);
     const key = idemKey('race');
-    const replies = await Promise.all(Array.from({ length: 6 }, () => start(client, id, {}, withKey(key))));
+    // Past the gate's pacing, so the six really are concurrent; a throttled one is allowed and has no effect (RATE-5).
+    const replies = await Promise.all(Array.from({ length: 6 }, () => start(raw, id, {}, { ...withKey(key), bypassGate: true })));
+    const throttled = replies.filter((r) => r.status === 429).length;
+    const charges = await chargesFor(client, id);
+    if (throttled > 0 && (charges.length > 1 || replies.some((r) => r.status === 409 && r.json?.error?.code === 'job_not_startable'))) {
+      broken('RATE-5', `${throttled} of the duplicates were throttled (429), yet the job was started ${charges.length} times`);
+    }
     for (const r of replies) {
-      const ok = r.status === 200 || (r.status === 409 && r.json?.error?.code === 'idempotency_in_progress');
-      if (!ok) fail(`a concurrent duplicate got ${r.status} ${r.json?.error?.code ?? ''}; allowed: 200 (replay) or 409 idempotency_in_progress`);
+      if (r.status === 409) expect(errorOf(r).code, 'a concurrent duplicate answered 409').toBe('idempotency_in_progress');
+      else if (r.status !== 200 && r.status !== 429) fail(`a concurrent duplicate got ${r.status} ${r.json?.error?.code ?? ''}; allowed: 200 (replay) or 409 idempotency_in_progress (or a 429)`);
     }
     expect(replies.filter((r) => r.status === 200 && r.headers.get('idempotent-replayed') !== 'true'), 'originals (not replays)').toHaveLength(1);
-    expect(await chargesFor(client, id), 'charge events').toHaveLength(1);
+    expect(charges, 'charge events').toHaveLength(1);
   });
 
   check('idem.scoped-per-key', ['IDEM-4'], 'idempotency keys are scoped per API key', async ({ client, config }) => {
@@ -66,39 +76,36 @@ describe('IDEM', () => {
     const body = { video_url: firstVideo(config), auto_start: false };
     const mine = await client.post('/v1/jobs', body, withKey(key));
     const theirs = await client.post('/v1/jobs', body, { ...withKey(key), key: 'alt' });
-    expect([mine.status, theirs.status]).toEqual([200, 200]);
+    expectServed(mine, 'create with the primary key');
+    expectServed(theirs, 'create with the second key and the same Idempotency-Key');
     expect(theirs.headers.get('idempotent-replayed'), 'the second account is not replayed the first one\'s response').not.toBe('true');
     expect(theirs.json?.id, 'a job of its own').not.toBe(mine.json?.id);
   }, { needs: ['alt'] });
 
   check('idem.no-key-restart', ['IDEM-5'], 'starting a processing or completed job → 409 job_not_startable, no charge', async ({ client, config }) => {
     const id = await createDraft(client, config);
-    expect((await start(client, id)).status).toBe(200);
-    const busy = await start(client, id);
-    expect([busy.status, busy.json?.error?.code], 'restart while processing').toEqual([409, 'job_not_startable']);
+    expectServed(await start(client, id), 'the first start');
+    expectOutcome(await start(client, id), { status: 409, code: 'job_not_startable' }, 'IDEM-5', 'restart while processing (or already completed)');
     const done = await pollUntilTerminal(client, id, config.jobTimeoutS);
     if (done.job.status === 'completed') {
-      const again = await start(client, id);
-      expect([again.status, again.json?.error?.code], 'restart when completed').toEqual([409, 'job_not_startable']);
+      expectOutcome(await start(client, id), { status: 409, code: 'job_not_startable' }, 'IDEM-5', 'restart when completed');
     }
     expect(await chargesFor(client, id), 'charge events').toHaveLength(1);
   }, { timeoutMs: 120_000 });
 
-  check('idem.errors-not-stored', ['IDEM-6'], 'a 429 is not stored for replay', async ({ client, raw, config }) => {
-    let throttled;
-    let id = '';
-    let key = '';
-    for (let attempt = 0; attempt < 3 && !throttled; attempt++) {
-      id = await createDraft(client, config);
-      key = idemKey('after-429');
-      const { probe } = await duringBurst(raw, () => start(raw, id, {}, withKey(key)));
-      if (probe.status === 429) throttled = probe;
-    }
-    if (!throttled) throw new Error('no keyed start was throttled in 3 bursts of 40 requests; the probe could not run');
-    await sleep(Math.min(16_000, Math.max(1000, parseRetryAfter(throttled.headers.get('retry-after')) ?? 1000)));
-    // No automatic 429 retry here: a replayed 429 is exactly what this check looks for.
-    const retry = await start(raw, id, {}, withKey(key));
+  check('idem.errors-not-stored', ['IDEM-6'], 'a 429 is not stored for replay', async ({ episode, recorder, note }) => {
+    if (!episode?.throttled) broken('RATE-1', 'the primary key was never throttled, so no keyed start could be');
+    const keyed = episode.keyedStart;
+    if (!keyed) throw noDraft(episode);
+    recorder.exchanges.push(keyed.draft.exchange, keyed.probe.exchange, ...(keyed.retry ? [keyed.retry.exchange] : []));
+    if (keyed.probe.status !== 429) throw new Error(`no keyed start was throttled in ${episode.floods} flood(s) of the primary key (the last answered ${keyed.probe.status}); IDEM-6 could not be probed`);
+    if (!keyed.retry) broken('RATE-3', 'the primary key did not recover, so the keyed start could not be retried');
+    const retry = keyed.retry;
+    note(`a keyed start was throttled, then retried with the same Idempotency-Key after the wait (${retry.status})`);
+    const replayed = retry.headers.get('idempotent-replayed') === 'true' || (retry.status === 429 && retry.json?.error?.request_id === keyed.probe.json?.error?.request_id);
+    if (replayed) fail(`the retry after the wait was answered from the stored 429 (${retry.status}, Idempotent-Replayed ${retry.headers.get('idempotent-replayed') ?? 'absent'})`);
+    if (retry.status === 429) broken('RATE-3', `the retry after waiting Retry-After was throttled again (a fresh 429, request ${retry.requestId ?? '?'})`);
+    if (retry.status === 409 && retry.json?.error?.code === 'job_not_startable') broken('RATE-5', 'the throttled keyed start had already started the job, so its retry found it not startable');
     expect(retry.status, 'the retry after the wait runs (a stored 429 would replay)').toBe(200);
-    expect(retry.headers.get('idempotent-replayed')).not.toBe('true');
-  }, { timeoutMs: 90_000 });
+  }, { pressure: true });
 });

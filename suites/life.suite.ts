@@ -2,9 +2,10 @@
 // clip (--video-url label=URL) gets its own check and report row.
 import { describe, expect } from 'vitest';
 import { MEDIA_TYPES, type OutputFormat } from '../contracts/policy.js';
-import { chargesFor, getJob, pollUntilTerminal, start, statusesOf } from './lib/api.js';
-import { check, fail } from './lib/check.js';
-import { runConfig } from './lib/config.js';
+import { chargesFor, expectOutcome, expectServed, firstVideo, pollUntilTerminal, readJob, start, statusesOf } from './lib/api.js';
+import { broken, check, fail } from './lib/check.js';
+import type { Client } from './lib/client.js';
+import { runConfig, type KeyRole } from './lib/config.js';
 
 const config = runConfig();
 
@@ -21,17 +22,21 @@ function checkOutputUrlRule(seen: Record<string, unknown>[]): void {
   }
 }
 
+async function draftOf(client: Client, videoUrl: string, key: KeyRole = 'primary'): Promise<string> {
+  const created = await client.post('/v1/jobs', { video_url: videoUrl, auto_start: false }, { key });
+  expectServed(created, `creating a draft of ${videoUrl}`);
+  if (typeof created.json?.id !== 'string') broken('OBS-3', `POST /v1/jobs answered without a job id: ${created.text.slice(0, 160)}`);
+  return created.json.id as string;
+}
+
 describe('LIFE', () => {
   for (const clip of config.videos) {
     check(`life.completes.${clip.label}`, ['LIFE-1', 'LIFE-2', 'LIFE-3', 'LIFE-4'], `clip "${clip.label}": created → processing → completed within the job timeout`, async ({ client, clip: row }) => {
-      const created = await client.post('/v1/jobs', { video_url: clip.url, auto_start: false });
-      expect(created.status, created.text.slice(0, 200)).toBe(200);
-      const id = created.json.id as string;
-      expect((await getJob(client, id)).json?.status, 'a draft is created').toBe('created');
-      const s = await start(client, id);
-      expect(s.status, s.text.slice(0, 200)).toBe(200);
+      const id = await draftOf(client, clip.url);
+      expect((await readJob(client, id)).status, 'a draft is created').toBe('created');
+      expectServed(await start(client, id), 'starting the draft');
       const done = await pollUntilTerminal(client, id, config.jobTimeoutS);
-      const charges = (await chargesFor(client, id)) as { credits?: number }[];
+      const charges = await chargesFor(client, id);
       row({ label: clip.label, url: clip.url, status: String(done.job.status), processing_ms: done.elapsedMs, credits: charges.reduce((n, c) => n + (c.credits ?? 0), 0) });
       expect(done.job.status, `clip ${clip.label}`).toBe('completed');
       checkOutputUrlRule(done.seen);
@@ -40,10 +45,8 @@ describe('LIFE', () => {
   }
 
   check('life.failed', ['LIFE-1', 'LIFE-2'], 'a failing source ends failed with an error and no output_url', async ({ client }) => {
-    const created = await client.post('/v1/jobs', { video_url: config.failingVideo, auto_start: false });
-    expect(created.status).toBe(200);
-    const id = created.json.id as string;
-    expect((await start(client, id)).status).toBe(200);
+    const id = await draftOf(client, config.failingVideo as string);
+    expectServed(await start(client, id), 'starting the draft');
     const done = await pollUntilTerminal(client, id, config.jobTimeoutS);
     expect(done.job.status).toBe('failed');
     const error = done.job.error as { code?: unknown; message?: unknown } | undefined;
@@ -53,28 +56,25 @@ describe('LIFE', () => {
   }, { needs: ['failingVideo'], timeoutMs: (config.jobTimeoutS + 30) * 1000 });
 
   check('life.insufficient-credits', ['LIFE-5'], 'too few credits → 402 insufficient_credits, the job stays created', async ({ client }) => {
-    const created = await client.post('/v1/jobs', { video_url: config.videos[0]?.url, auto_start: false }, { key: 'broke' });
-    expect(created.status, 'a draft costs nothing').toBe(200);
-    const id = created.json.id as string;
-    const r = await start(client, id, {}, { key: 'broke' });
-    expect([r.status, r.json?.error?.code]).toEqual([402, 'insufficient_credits']);
-    expect((await getJob(client, id, 'broke')).json?.status).toBe('created');
+    const id = await draftOf(client, firstVideo(config), 'broke');
+    expectOutcome(await start(client, id, {}, { key: 'broke' }), { status: 402, code: 'insufficient_credits' }, 'LIFE-5', 'start with a key that has no credits');
+    expect((await readJob(client, id, 'broke')).status).toBe('created');
     expect(await chargesFor(client, id, 'broke')).toEqual([]);
   }, { needs: ['broke'] });
 
   check('life.artifact', ['LIFE-6'], 'output_url answers GET and HEAD without the key with a fitting media type', async ({ client }) => {
-    const created = await client.post('/v1/jobs', { video_url: config.videos[0]?.url, auto_start: false });
-    const id = created.json?.id as string;
-    await start(client, id);
+    const id = await draftOf(client, firstVideo(config));
+    expectServed(await start(client, id), 'starting the draft');
     const done = await pollUntilTerminal(client, id, config.jobTimeoutS);
-    if (done.job.status !== 'completed') fail(`the job ended ${String(done.job.status)}, no artifact to fetch`);
-    const url = done.job.output_url as string;
+    if (done.job.status !== 'completed') broken('LIFE-3', `the job ended ${String(done.job.status)}, so there is no artifact to fetch`);
+    const url = done.job.output_url;
+    if (typeof url !== 'string') broken('LIFE-2', 'a completed job has no output_url');
     const expected = MEDIA_TYPES[done.job.output_format as OutputFormat];
     for (const method of ['HEAD', 'GET']) {
       // key 'none': a signed link must work without the API key, which must never go to another origin.
       const r = await client.request(method, url, { key: 'none' });
       expect(r.status, `${method} output_url`).toBe(200);
-      expect((r.headers.get('content-type') ?? '').split(';')[0], `${method} media type`).toBe(expected);
+      expect((r.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase(), `${method} media type`).toBe(expected);
     }
   }, { timeoutMs: (config.jobTimeoutS + 30) * 1000 });
 });

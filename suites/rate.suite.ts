@@ -1,79 +1,84 @@
-// RATE: the seed's "burst test and confirm 429 handling with backoff". The burst
-// is side-effect free (GETs); only the RATE-5 probe sends a throttled start.
+// RATE: the seed's "burst test and confirm 429 handling with backoff". The
+// limit is discovered, not assumed (lib/rate.ts): one adaptive flood of
+// side-effect-free GETs finds it, the 429s it provoked are judged for RATE-2,
+// and the probes that need an empty bucket go out under a fresh flood.
 import { describe, expect } from 'vitest';
-import { burst, chargesFor, createDraft, duringBurst, getJob, provoke429, start } from './lib/api.js';
-import { backoffMs, parseRetryAfter, sleep } from './lib/backoff.js';
-import { check, fail } from './lib/check.js';
-import type { Client, Reply } from './lib/client.js';
+import { errorOf, expectOutcome, expectServed } from './lib/api.js';
+import { isDelaySeconds, parseRetryAfter } from './lib/backoff.js';
+import { broken, check, fail } from './lib/check.js';
+import type { Reply } from './lib/client.js';
+import { noDraft, type Discovery } from './lib/rate.js';
 
-async function burst429(raw: Client, key: 'primary' | 'alt' = 'primary'): Promise<Reply> {
-  const r = await provoke429(raw, key);
-  if (!r) fail('120 concurrent requests in 4 waves were never throttled: no 429 (RATE-1)');
-  return r;
+function describePush(d: Discovery): string {
+  const p = d.profile;
+  const perSecond = p.elapsed_ms > 0 ? Math.round((p.sent / p.elapsed_ms) * 1000) : p.sent;
+  return `${p.sent} requests in ${(p.elapsed_ms / 1000).toFixed(1)} s at up to ${p.peak_concurrency} at once (≈${perSecond} req/s; bound ${p.bound.requests} requests or ${p.bound.seconds} s, --burst-max)`;
 }
 
-/** Waits with jittered exponential backoff, honouring Retry-After, until the key is served again. */
-async function recover(raw: Client, first: Reply): Promise<{ recovered: boolean; waitedMs: number }> {
-  let last = first;
-  let waited = 0;
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const wait = Math.max(parseRetryAfter(last.headers.get('retry-after')) ?? 0, backoffMs(attempt));
-    await sleep(Math.min(16_000, wait));
-    waited += Math.min(16_000, wait);
-    last = await raw.get('/v1/jobs?limit=1');
-    if (last.status !== 429) return { recovered: last.status === 200, waitedMs: waited };
-  }
-  return { recovered: false, waitedMs: waited };
+/** The discovery's throttled replies; without any, the probe cannot run and RATE-1 is to blame. */
+function throttledOf(d: Discovery): Reply[] {
+  if (d.throttled.length === 0) broken('RATE-1', `the primary key was never throttled: ${describePush(d)}`);
+  return d.throttled;
 }
 
 describe('RATE', () => {
-  check('rate.burst', ['RATE-1'], 'a burst beyond the limit gets 429 rate_limited', async ({ raw }) => {
-    const r = await burst429(raw);
-    expect(r.json?.error?.code).toBe('rate_limited');
-    await recover(raw, r);
-  });
+  check('rate.burst', ['RATE-1'], 'a burst beyond the limit gets 429 rate_limited (the limit is discovered)', async ({ rate, recorder, note }) => {
+    const d = rate!;
+    recorder.exchanges.push(...d.exchanges);
+    if (!d.profile.throttled) fail(`no 429 came: ${describePush(d)}. The limit is above what jobcert pushed, or there is none (RATE-1); raise --burst-max to push harder`);
+    const p = d.profile;
+    note(`observed limit: ${p.requests_before_first_429} requests before the first 429; refill ≈ ${p.refill_per_second ?? '?'}/s over ${p.refill_window_ms} ms; Retry-After ${p.retry_after}; ${describePush(d)}`);
+    const first = d.throttled.reduce((a, r) => (r.doneAt < a.doneAt ? r : a));
+    expectOutcome(first, { status: 429, code: 'rate_limited' }, 'RATE-1', 'the first 429 of the burst');
+  }, { rate: true });
 
-  check('rate.retry-after', ['RATE-2'], 'every 429 carries a valid Retry-After ≥ 1 s', async ({ raw }) => {
-    const throttled = (await Promise.all(burst(raw, 40))).filter((r) => r.status === 429);
-    if (throttled.length === 0) fail('no 429 in a burst of 40 (RATE-1)');
+  check('rate.retry-after', ['RATE-2'], 'every 429 carries a valid Retry-After ≥ 1 s (delay-seconds or HTTP-date)', async ({ rate, note }) => {
+    const throttled = throttledOf(rate!);
     for (const r of throttled) {
       const value = r.headers.get('retry-after');
-      const ms = parseRetryAfter(value);
-      if (ms === undefined) fail(`429 with Retry-After ${JSON.stringify(value)}: neither delay-seconds nor an HTTP-date`);
-      // An HTTP-date has whole-second precision, so allow the clock's rounding.
-      expect(ms, `Retry-After ${value}`).toBeGreaterThanOrEqual(/^\d+$/.test(value ?? '') ? 1000 : 0);
+      const date = r.headers.get('date');
+      if (parseRetryAfter(value, date) === undefined) fail(`429 with Retry-After ${JSON.stringify(value)}: neither delay-seconds nor an HTTP-date (request ${r.requestId ?? '?'})`);
+      if (isDelaySeconds(value)) {
+        if (Number(value) < 1) fail(`429 with Retry-After ${value}: less than 1 s ahead (request ${r.requestId ?? '?'})`);
+      } else if (date && !Number.isNaN(Date.parse(date)) && Date.parse(value as string) - Date.parse(date) < 1000) {
+        // Both are whole seconds of the provider's own clock.
+        fail(`429 with Retry-After ${value} and Date ${date}: less than 1 s ahead (request ${r.requestId ?? '?'})`);
+      }
     }
-    await recover(raw, throttled[0] as Reply);
-  });
+    const forms = new Set(throttled.map((r) => (isDelaySeconds(r.headers.get('retry-after')) ? 'delay-seconds' : 'HTTP-date')));
+    note(`${throttled.length} 429 responses of the rate-limit discovery judged (${[...forms].join(', ')}); their exchanges are under rate.burst`);
+  }, { rate: true });
 
-  check('rate.recovers', ['RATE-3'], 'after Retry-After, jittered backoff recovers the key', async ({ raw, note }) => {
-    const r = await burst429(raw);
-    const { recovered, waitedMs } = await recover(raw, r);
-    note(`waited ${waitedMs} ms`);
-    if (!recovered) fail(`still throttled after backing off 4 times (${waitedMs} ms, Retry-After ${r.headers.get('retry-after')})`);
-  }, { timeoutMs: 90_000 });
+  check('rate.recovers', ['RATE-3'], 'after Retry-After, jittered backoff recovers the key', async ({ episode, recorder, note }) => {
+    if (!episode?.throttled || !episode.recovery) broken('RATE-1', 'the primary key was never throttled, so there was nothing to recover from');
+    recorder.exchanges.push(...episode.floodExchanges);
+    const { recovered, waitedMs, attempts, after } = episode.recovery;
+    note(`${episode.floods} flood(s) of ${episode.sent} requests; waited ${waitedMs} ms in ${attempts.length} attempt(s): ${attempts.join(', ')}`);
+    if (!recovered) fail(`still throttled after backing off ${attempts.length} times (${Math.round(waitedMs / 1000)} s; Retry-After ${after.headers.get('retry-after')}); answers: ${attempts.join(', ')}`);
+  }, { pressure: true });
 
-  check('rate.per-key', ['RATE-4'], "one key's burst does not throttle another", async ({ raw }) => {
-    const { probe, throttled } = await duringBurst(raw, () => raw.get('/v1/jobs?limit=1', { key: 'alt' }), 'primary');
-    if (!throttled) fail('a burst of 40 with the primary key was never throttled (RATE-1)');
-    expect(probe.status, 'the second key in the middle of the primary key\'s throttled burst').toBe(200);
-    await recover(raw, throttled);
-  }, { needs: ['alt'] });
+  check('rate.per-key', ['RATE-4'], "one key's burst does not throttle another", async ({ episode, recorder, note }) => {
+    const probe = episode?.alt;
+    if (!episode?.throttled || !probe) broken('RATE-1', 'the primary key was never throttled, so the second key could not be probed during its burst');
+    recorder.exchanges.push(probe.exchange);
+    note(`the second key was probed while the primary key was throttled${episode.confirmed ? ' (429s on both sides of it)' : ''}`);
+    expect(probe.status, "the second key in the middle of the primary key's throttled burst").toBe(200);
+  }, { pressure: true, needs: ['alt'] });
 
-  check('rate.no-side-effect', ['RATE-5'], 'a throttled start leaves the job created and charges nothing', async ({ client, raw, config }) => {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const id = await createDraft(client, config);
-      const { probe } = await duringBurst(raw, () => start(raw, id, {}));
-      // A start that was not throttled ran legitimately: try again with a fresh draft.
-      if (probe.status !== 429) continue;
-      await recover(raw, probe);
-      const job = await getJob(client, id);
-      expect(job.json?.status, 'job after the throttled start').toBe('created');
-      expect(await chargesFor(client, id), 'charges after the throttled start').toEqual([]);
-      return;
-    }
-    throw new Error('no start was throttled in 3 bursts of 40 requests; the probe could not run');
-  }, { timeoutMs: 120_000 });
+  check('rate.no-side-effect', ['RATE-5'], 'a throttled start leaves the job created and charges nothing', async ({ episode, recorder, note }) => {
+    if (!episode?.throttled) broken('RATE-1', 'the primary key was never throttled, so no start could be');
+    const probe = episode.start;
+    if (!probe) throw noDraft(episode);
+    recorder.exchanges.push(probe.draft.exchange, probe.probe.exchange, ...(probe.readBack ? [probe.readBack.job.exchange, probe.readBack.events.exchange] : []));
+    if (probe.probe.status !== 429) throw new Error(`no start was throttled in ${episode.floods} flood(s) of the primary key (the last answered ${probe.probe.status}); RATE-5 could not be probed`);
+    errorOf(probe.probe);
+    if (!probe.readBack) broken('RATE-3', 'the primary key did not recover, so the throttled start\'s job could not be read back');
+    note(`the start was throttled in flood ${episode.floods}`);
+    expectServed(probe.readBack.job, 'reading the job back');
+    expectServed(probe.readBack.events, 'reading its usage events');
+    expect(probe.readBack.job.json?.status, 'job after the throttled start').toBe('created');
+    expect((probe.readBack.events.json?.events as { job_id?: string }[]).filter((e) => e.job_id === probe.id), 'charges after the throttled start').toEqual([]);
+  }, { pressure: true });
 
   check('rate.headers', ['RATE-6'], 'responses carry RateLimit and RateLimit-Policy', async ({ raw }) => {
     const r = await raw.get('/v1/jobs?limit=1');

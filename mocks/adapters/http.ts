@@ -8,7 +8,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { BODY_LIMIT_BYTES } from '../engine/body.js';
 import type { Engine } from '../engine/engine.js';
-import type { MockRequest } from '../engine/types.js';
+import { gzipSync } from 'node:zlib';
+import type { MockRequest, MockResponse } from '../engine/types.js';
+import type { VariantName } from '../engine/variants.js';
 
 export interface RunningServer {
   url: string;
@@ -38,10 +40,32 @@ export function createHttpHandler(engine: Engine): (req: IncomingMessage, res: S
     req.on('end', () => {
       const body = chunks.length === 0 ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
       const out = engine.handle(toMockRequest(req, tooLarge ? null : body, tooLarge));
-      res.writeHead(out.status, out.headers);
-      res.end(out.body ?? undefined);
+      const send = (): void => {
+        if (res.destroyed) return;
+        const wire = engine.variants.size > 0 ? onTheWire(out, engine.variants, req.headers['accept-encoding']) : out;
+        res.writeHead(wire.status, wire.headers);
+        res.end(wire.body ?? undefined);
+      };
+      if (out.delayMs) setTimeout(send, out.delayMs);
+      else send();
     });
   };
+}
+
+/** The variants that only a socket can carry: header case, connection handling, content coding. */
+function onTheWire(out: MockResponse, variants: ReadonlySet<VariantName>, acceptEncoding: string | undefined): MockResponse {
+  const headers: Record<string, string> = { ...out.headers };
+  let body = out.body;
+  if (variants.has('compression') && body !== null && /\bgzip\b/.test(acceptEncoding ?? '') && headers['content-length'] === undefined) {
+    body = gzipSync(typeof body === 'string' ? Buffer.from(body) : body);
+    headers['content-encoding'] = 'gzip';
+    headers.vary = 'accept-encoding';
+  }
+  if (variants.has('no-keepalive')) headers.connection = 'close';
+  if (!variants.has('header-case')) return { status: out.status, headers, body };
+  const cased: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) cased[k === 'x-request-id' ? 'X-REQUEST-ID' : k === 'retry-after' ? 'Retry-after' : k.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase())] = v;
+  return { status: out.status, headers: cased, body };
 }
 
 /** Starts the mock on 127.0.0.1 (port 0 = ephemeral). Loopback only: the mock never listens elsewhere. */

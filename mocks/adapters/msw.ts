@@ -3,7 +3,7 @@
  * never leaves the process. One catch-all handler, because routing, auth and
  * every rule live in the engine, not in msw.
  */
-import { http, HttpResponse, type HttpHandler } from 'msw';
+import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 import { BODY_LIMIT_BYTES } from '../engine/body.js';
 import type { Engine } from '../engine/engine.js';
 
@@ -21,6 +21,7 @@ export function mswHandlers(engine: Engine, baseUrl: string): HttpHandler[] {
         method: request.method, url: url.pathname + url.search, headers,
         body: tooLarge || bytes.byteLength === 0 ? null : bytes, ...(tooLarge ? { bodyTooLarge: true } : {}),
       });
+      if (out.delayMs) await delay(out.delayMs);
       return new HttpResponse(out.body as ConstructorParameters<typeof HttpResponse>[0], { status: out.status, headers: out.headers });
     }),
   ];

@@ -4,6 +4,7 @@ import type { FaultName } from './faults.js';
 import type { JobStore } from './jobs.js';
 import type { ErrorSpec } from './respond.js';
 import type { AccountConfig, MockRequest, MockResponse } from './types.js';
+import type { VariantName } from './variants.js';
 
 export interface Account extends AccountConfig { balance: number }
 
@@ -11,6 +12,7 @@ export interface EngineState {
   jobs: JobStore;
   accounts: Map<string, Account>;
   faults: ReadonlySet<FaultName>;
+  variants: ReadonlySet<VariantName>;
   policy: PolicyOptions;
   baseUrl(req: MockRequest): string;
 }

@@ -6,6 +6,7 @@
  * response decorations and one log line. Adapters (msw, node:http) only move
  * bytes.
  */
+import { randomUUID } from 'node:crypto';
 import { validatorFor } from '../../contracts/ajv.js';
 import { DEFAULT_POLICY, type PolicyOptions } from '../../contracts/policy.js';
 import { findOperation } from '../../contracts/spec.js';
@@ -19,7 +20,9 @@ import { RateLimiter, type RateDecision, type RateLimitConfig } from './rate-lim
 import { errorResponse } from './respond.js';
 import { createJob, getJob, listJobs, startJob } from './routes/jobs.js';
 import { getArtifact, getHealth, listUsageEvents } from './routes/misc.js';
+import { reshape, reshapes } from './presentation.js';
 import { systemClock, type AccountConfig, type Clock, type LogEntry, type LogSink, type MockRequest, type MockResponse } from './types.js';
+import { parseVariants, shouldFaultsOf, type VariantName } from './variants.js';
 
 export interface EngineOptions {
   accounts?: readonly AccountConfig[];
@@ -31,6 +34,8 @@ export interface EngineOptions {
   clock?: Clock;
   log?: LogSink;
   faults?: readonly string[];
+  /** Legal variations (variants.ts): other choices SPEC allows, every MUST rule kept. */
+  variants?: readonly string[];
   policy?: PolicyOptions;
   /** Origin used in output_url; defaults to the request's Host. */
   baseUrl?: string;
@@ -40,6 +45,20 @@ export interface EngineOptions {
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = { capacity: 20, refillPerSecond: 10 };
 export const DEFAULT_PROCESSING_MS = 300;
 
+/** What the variants choose where SPEC lets a provider choose. */
+const VARIANT_LIMITS: Partial<Record<VariantName, RateLimitConfig>> = {
+  'bucket-large': { capacity: 100, refillPerSecond: 50 },
+  'bucket-small': { capacity: 5, refillPerSecond: 5 },
+  'bucket-huge': { capacity: 1000, refillPerSecond: 1000 },
+  'window-limit': { capacity: 40, refillPerSecond: 20, windowMs: 2000 },
+  'retry-after-long': { capacity: 20, refillPerSecond: 10, holdMs: 3000 },
+};
+const VARIANT_PROCESSING_MS: Partial<Record<VariantName, number>> = { 'slow-processing': 3000, 'instant-processing': 0 };
+const LATENCY_MS = 200;
+const IN_PROGRESS_HOLD_MS = 150;
+const CLOCK_SKEW_MS = 30_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const HANDLERS: Record<string, RouteHandler> = { createJob, startJob, getJob, listJobs, listUsageEvents, getHealth };
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const IDEMPOTENCY_KEY = /^[!-~]([ -~]*[!-~])?$/;
@@ -48,6 +67,7 @@ const CHALLENGE = 'ApiKey realm="jobcert", header="X-Api-Key"';
 export interface Engine {
   handle(req: MockRequest): MockResponse;
   readonly faults: ReadonlySet<FaultName>;
+  readonly variants: ReadonlySet<VariantName>;
   readonly accounts: readonly AccountConfig[];
   /** The envelope for a request too broken to parse (bad HTTP framing); logged like any other. */
   malformed(reason: string): MockResponse;
@@ -56,28 +76,41 @@ export interface Engine {
 }
 
 export function createEngine(options: EngineOptions = {}): Engine {
-  const clock = options.clock ?? systemClock;
-  const faults = parseFaults(options.faults ?? []);
+  const variants = parseVariants(options.variants ?? []);
+  const baseClock = options.clock ?? systemClock;
+  const clock: Clock = variants.has('clock-skew') ? { now: () => baseClock.now() + CLOCK_SKEW_MS } : baseClock;
+  const faults = parseFaults([...(options.faults ?? []), ...shouldFaultsOf(variants)]);
   const accountConfigs = options.accounts ?? DEFAULT_ACCOUNTS;
   const accounts = new Map<string, Account>(accountConfigs.map((a) => [a.key, { ...a, balance: a.credits }]));
   const prefix = Math.random().toString(36).slice(2, 8);
   let counter = 0;
-  const newId = (p: string): string => `${p}${prefix}${(++counter).toString(36)}`;
+  const newId = variants.has('uuid-ids') ? (): string => randomUUID()
+    : variants.has('opaque-ids') ? (p: string): string => `${p.slice(0, 2)}.${prefix}:${(++counter).toString(36)}~x`
+    : (p: string): string => `${p}${prefix}${(++counter).toString(36)}`;
   let requestCounter = 0;
-  const newRequestId = (): string => faults.has('obs-reused-request-ids') ? `req_${prefix}r${requestCounter++ % 4}` : `req_${prefix}${(++requestCounter).toString(36)}`;
+  const newRequestId = (): string => faults.has('obs-reused-request-ids') ? `req_${prefix}r${requestCounter++ % 4}`
+    : variants.has('uuid-ids') ? randomUUID()
+    : variants.has('opaque-ids') ? `rq.${prefix}:${(++requestCounter).toString(36)}~r`
+    : `req_${prefix}${(++requestCounter).toString(36)}`;
   let baseUrl = options.baseUrl;
-  const rateConfig = options.rateLimit === false || faults.has('rate-no-limit') ? undefined : (options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const variantLimit = [...variants].map((v) => VARIANT_LIMITS[v]).find((l) => l !== undefined);
+  if (variantLimit && options.rateLimit !== undefined) throw new Error('a rate-limit variant and an explicit rate limit both set the limit; pick one');
+  const rateConfig = options.rateLimit === false || faults.has('rate-no-limit') ? undefined : (variantLimit ?? options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const variantProcessing = [...variants].map((v) => VARIANT_PROCESSING_MS[v]).find((ms) => ms !== undefined);
+  const reshaping = reshapes(variants);
+  const stampDate = variants.has('clock-skew') || variants.has('retry-after-date');
   const limiter = rateConfig ? new RateLimiter(rateConfig, clock, faults.has('rate-no-recovery') ? 60_000 : 0) : undefined;
   const idempotency = new IdempotencyStore(clock);
   const log = options.log;
 
   const state: EngineState = {
     jobs: new JobStore({
-      processingMs: options.processingMs ?? DEFAULT_PROCESSING_MS, maxJobs: options.maxJobs ?? 1_000_000, faults, newId,
+      processingMs: variantProcessing ?? options.processingMs ?? DEFAULT_PROCESSING_MS, maxJobs: options.maxJobs ?? 1_000_000, faults, newId,
       ...(log ? { log } : {}), ...(options.processingMsFor ? { processingMsFor: options.processingMsFor } : {}),
     }),
     accounts,
     faults,
+    variants,
     policy: options.policy ?? DEFAULT_POLICY,
     baseUrl: (req) => baseUrl ?? `http://${req.headers.host ?? '127.0.0.1'}`,
   };
@@ -146,6 +179,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (!found) return render(notFoundRoute(req, pathname), requestId);
     ctx.params = found.params;
     out.jobId = found.params.job_id;
+    if (variants.has('uuid-ids') && found.params.job_id !== undefined && !UUID.test(found.params.job_id)) {
+      return render(fail({ code: 'invalid_request', message: 'job_id must be a UUID', param: 'job_id' }), requestId);
+    }
     const handler = HANDLERS[found.op.operationId] as RouteHandler;
     if (req.method !== 'POST') return render(handler(ctx), requestId);
 
@@ -176,14 +212,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
     idempotency.begin(scope, idemKey, print);
     const res = render(handler(ctx), requestId);
     if (ctx.touchedJobId !== undefined) out.jobId = ctx.touchedJobId;
-    idempotency.finish(scope, idemKey, print, res.status >= 200 && res.status < 300 ? copyResponse(res) : null);
+    // idem-in-progress: the key stays in progress until the original's answer has gone out.
+    const hold = variants.has('idem-in-progress') ? IN_PROGRESS_HOLD_MS : 0;
+    idempotency.finish(scope, idemKey, print, res.status >= 200 && res.status < 300 ? copyResponse(res) : null, hold);
+    if (hold) res.delayMs = hold;
     return res;
   }
 
   /** 429 (RATE-1/2); under rate-side-effect the start still runs; under idem-stores-errors the 429 is remembered. */
   function throttled(ctx: RouteContext, decision: RateDecision, pathname: string): MockResponse {
     const headers: Record<string, string> = {};
-    if (!faults.has('rate-no-retry-after')) headers['retry-after'] = String(decision.retryAfterSeconds);
+    if (!faults.has('rate-no-retry-after')) {
+      // The HTTP-date form names the end of the wait, rounded up to its whole second.
+      headers['retry-after'] = variants.has('retry-after-date') ? new Date(Math.ceil((ctx.now + decision.retryAfterSeconds * 1000) / 1000) * 1000).toUTCString() : String(decision.retryAfterSeconds);
+    }
     const res = render(fail({ code: 'rate_limited', message: `rate limit exceeded; retry in ${decision.retryAfterSeconds} s`, headers }), ctx.requestId);
     if (ctx.req.method === 'POST') {
       const found = findOperation('POST', pathname);
@@ -205,6 +247,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   return {
     faults,
+    variants,
     accounts: accountConfigs,
     setBaseUrl(url) { baseUrl = url.replace(/\/+$/, ''); },
     malformed(reason) {
@@ -229,6 +272,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       addRateHeaders(res.headers, out.rate);
       if (!(faults.has('obs-no-request-id-on-errors') && res.status >= 400)) res.headers['x-request-id'] = requestId;
+      if (reshaping) reshape(res, req, variants);
+      if (stampDate) res.headers.date = new Date(Math.floor(now / 1000) * 1000).toUTCString();
+      if (variants.has('latency')) res.delayMs = (res.delayMs ?? 0) + LATENCY_MS;
       if (req.method === 'HEAD') res.body = null;
       if (log) {
         const entry: LogEntry = {

@@ -11,7 +11,7 @@ const TTL_MS = 24 * 60 * 60 * 1000;
 
 type Entry =
   | { state: 'in_progress'; fingerprint: string; expiresAt: number }
-  | { state: 'done'; fingerprint: string; expiresAt: number; response: MockResponse };
+  | { state: 'done'; fingerprint: string; expiresAt: number; response: MockResponse; readyAt: number };
 
 export type Lookup =
   | { kind: 'new' }
@@ -32,17 +32,19 @@ export class IdempotencyStore {
       return { kind: 'new' };
     }
     if (entry.fingerprint !== fingerprint) return { kind: 'mismatch' };
-    return entry.state === 'done' ? { kind: 'replay', response: entry.response } : { kind: 'in_progress' };
+    return entry.state === 'done' && entry.readyAt <= this.clock.now() ? { kind: 'replay', response: entry.response } : { kind: 'in_progress' };
   }
 
   begin(scope: string, key: string, fingerprint: string): void {
     this.set(`${scope}\u0000${key}`, { state: 'in_progress', fingerprint, expiresAt: this.clock.now() + TTL_MS });
   }
 
-  finish(scope: string, key: string, fingerprint: string, response: MockResponse | null): void {
+  /** `holdMs`: the entry stays in progress this much longer (the original's answer is still on its way). */
+  finish(scope: string, key: string, fingerprint: string, response: MockResponse | null, holdMs = 0): void {
     const id = `${scope}\u0000${key}`;
+    const now = this.clock.now();
     if (response === null) this.entries.delete(id);
-    else this.set(id, { state: 'done', fingerprint, expiresAt: this.clock.now() + TTL_MS, response });
+    else this.set(id, { state: 'done', fingerprint, expiresAt: now + TTL_MS, response, readyAt: now + holdMs });
   }
 
   private set(id: string, entry: Entry): void {

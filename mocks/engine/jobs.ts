@@ -183,7 +183,7 @@ export class JobStore {
   }
 
   outputPath(job: JobRecord): string {
-    return `/artifacts/${job.id}.${FILE_EXTENSIONS[job.output_format]}?sig=${this.signature(job.id)}`;
+    return `/artifacts/${encodeURIComponent(job.id)}.${FILE_EXTENSIONS[job.output_format]}?sig=${this.signature(job.id)}`;
   }
 
   /** The link's signature, derived from the id and a per-engine secret rather than stored per job. */

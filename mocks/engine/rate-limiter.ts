@@ -1,19 +1,31 @@
-/** A token bucket per key (RATE-1): `capacity` tokens, refilled at `refillPerSecond`. */
+/**
+ * Rate limits per key (RATE-1): a token bucket of `capacity` tokens refilled at
+ * `refillPerSecond` (the default), a fixed window (`windowMs`), and an optional
+ * hold after each throttled request (`holdMs`, told in Retry-After). The
+ * variants choose among them; every choice keeps RATE-1..3.
+ */
 import type { Clock } from './types.js';
 
-export interface RateLimitConfig { capacity: number; refillPerSecond: number }
+export interface RateLimitConfig {
+  capacity: number;
+  refillPerSecond: number;
+  /** Fixed window instead of a bucket: `capacity` requests per window, counted from the window's start. */
+  windowMs?: number;
+  /** After a 429 the key stays throttled this long (restarted by each throttled request); Retry-After says so. */
+  holdMs?: number;
+}
 
 export interface RateDecision {
   allowed: boolean;
   /** Whole tokens left after this request. */
   remaining: number;
-  /** Seconds until a token is available (≥ 1 when throttled). */
+  /** Seconds until a request is admitted again (≥ 1 when throttled). */
   retryAfterSeconds: number;
   /** Seconds until the bucket is full again. */
   resetSeconds: number;
 }
 
-interface Bucket { tokens: number; updatedAt: number; blockedUntil: number }
+interface Bucket { tokens: number; updatedAt: number; blockedUntil: number; windowStart: number }
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -21,37 +33,54 @@ export class RateLimiter {
   constructor(
     private readonly config: RateLimitConfig,
     private readonly clock: Clock,
-    /** rate-no-recovery fault: every throttled request keeps the bucket empty this much longer. */
+    /** rate-no-recovery fault: every throttled request keeps the bucket empty this much longer, though Retry-After says 1 s. */
     private readonly stallMs = 0,
   ) {}
 
   take(bucketKey: string): RateDecision {
     const now = this.clock.now();
-    const { capacity, refillPerSecond } = this.config;
     let bucket = this.buckets.get(bucketKey);
     if (!bucket) {
-      bucket = { tokens: capacity, updatedAt: now, blockedUntil: 0 };
+      bucket = { tokens: this.config.capacity, updatedAt: now, blockedUntil: 0, windowStart: now };
       this.buckets.set(bucketKey, bucket);
     }
-    if (now >= bucket.blockedUntil) {
-      bucket.tokens = Math.min(capacity, bucket.tokens + ((now - Math.max(bucket.updatedAt, bucket.blockedUntil)) / 1000) * refillPerSecond);
-    }
+    return this.config.windowMs ? this.takeWindow(bucket, now, this.config.windowMs) : this.takeBucket(bucket, now);
+  }
+
+  private takeBucket(bucket: Bucket, now: number): RateDecision {
+    const { capacity, refillPerSecond, holdMs } = this.config;
+    // A stall (the rate-no-recovery fault) keeps the bucket empty; an honest hold only keeps the key waiting while tokens come back.
+    const refillFrom = this.stallMs > 0 ? Math.max(bucket.updatedAt, bucket.blockedUntil) : bucket.updatedAt;
+    if (now >= bucket.blockedUntil) bucket.tokens = Math.min(capacity, bucket.tokens + ((now - refillFrom) / 1000) * refillPerSecond);
     bucket.updatedAt = now;
     const allowed = bucket.tokens >= 1 && now >= bucket.blockedUntil;
     if (allowed) bucket.tokens -= 1;
     else if (this.stallMs > 0) bucket.blockedUntil = now + this.stallMs;
+    else if (holdMs) bucket.blockedUntil = now + holdMs;
     const missing = Math.max(0, 1 - bucket.tokens);
+    const held = !allowed && holdMs ? Math.ceil((bucket.blockedUntil - now) / 1000) : 0;
     return {
       allowed,
       remaining: Math.floor(bucket.tokens),
-      retryAfterSeconds: Math.max(1, Math.ceil(missing / refillPerSecond)),
+      retryAfterSeconds: Math.max(1, held, Math.ceil(missing / refillPerSecond)),
       resetSeconds: Math.ceil((capacity - bucket.tokens) / refillPerSecond),
     };
   }
 
+  private takeWindow(bucket: Bucket, now: number, windowMs: number): RateDecision {
+    if (now - bucket.windowStart >= windowMs) {
+      bucket.windowStart = now - ((now - bucket.windowStart) % windowMs);
+      bucket.tokens = this.config.capacity;
+    }
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    const untilNext = Math.max(1, Math.ceil((bucket.windowStart + windowMs - now) / 1000));
+    return { allowed, remaining: Math.floor(bucket.tokens), retryAfterSeconds: untilNext, resetSeconds: untilNext };
+  }
+
   /** The RateLimit-Policy field value (IETF draft structured field). */
   policyHeader(): string {
-    const windowSeconds = Math.max(1, Math.ceil(this.config.capacity / this.config.refillPerSecond));
+    const windowSeconds = this.config.windowMs ? Math.ceil(this.config.windowMs / 1000) : Math.max(1, Math.ceil(this.config.capacity / this.config.refillPerSecond));
     return `"default";q=${this.config.capacity};w=${windowSeconds}`;
   }
 }

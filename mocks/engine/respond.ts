@@ -1,4 +1,5 @@
 /** Response builders; the error envelope (ERR-1, ERR-2, OBS-2) is made in one place. */
+import { STATUS_OF } from '../../contracts/errors.js';
 import type { ErrorCode } from '../../contracts/schemas.js';
 import type { FaultName } from './faults.js';
 import type { MockResponse } from './types.js';
@@ -10,12 +11,6 @@ export function json(status: number, body: unknown, headers?: Record<string, str
   if (headers) Object.assign(all, headers);
   return { status, headers: all, body: JSON.stringify(body) };
 }
-
-export const STATUS_OF: Record<ErrorCode, number> = {
-  invalid_request: 400, missing_api_key: 401, invalid_api_key: 401, insufficient_credits: 402, not_found: 404,
-  job_not_startable: 409, idempotency_in_progress: 409, unsupported_media_type: 415, unsupported_combination: 422,
-  idempotency_key_reused: 422, rate_limited: 429, internal_error: 500, timeout: 504,
-};
 
 export interface ErrorSpec { code: ErrorCode; message: string; param?: string; headers?: Record<string, string> }
 

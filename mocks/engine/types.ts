@@ -16,6 +16,8 @@ export interface MockResponse {
   headers: Record<string, string>;
   /** null for HEAD and empty bodies. */
   body: string | Uint8Array | null;
+  /** Adapters hold the answer back this long (variants: latency, idem-in-progress). */
+  delayMs?: number;
 }
 
 export interface Clock { now(): number }

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../cli-errors.js';
 import type { Clip, RunConfig } from '../../suites/lib/config.js';
 import { FAULT_NAMES, isFaultName } from '../../mocks/engine/faults.js';
+import { parseVariants } from '../../mocks/engine/variants.js';
 import { FAMILIES, RULE_IDS } from '../../contracts/rules.js';
 
 export const SELECTABLE_FAMILIES = [...FAMILIES, 'SCHEMA'] as const;
@@ -29,14 +30,21 @@ export interface CertifyFlags {
   out?: string;
   config?: string;
   quiet?: boolean;
+  maxDuration?: string;
+  burstMax?: string;
+  concurrency?: string;
+  promptPolicy?: string;
   mockFault?: string[];
+  mockVariant?: string[];
   mockTransport?: string;
 }
 
 export interface Selection { only: string[]; skip: string[] }
 
 export interface CertifyOptions {
-  run: Omit<RunConfig, 'target' | 'embedded' | 'keys' | 'videos' | 'failingVideo' | 'logSource'> & Partial<Pick<RunConfig, 'failingVideo'>>;
+  run: Omit<RunConfig, 'target' | 'embedded' | 'keys' | 'videos' | 'failingVideo' | 'logSource' | 'deadlineAt'> & Partial<Pick<RunConfig, 'failingVideo'>>;
+  /** Seconds a run may take (--max-duration); the deadline is set when it starts. */
+  maxDurationS: number;
   target?: string;
   keys: { primary?: string; alt?: string; broke?: string };
   videos?: Clip[];
@@ -45,13 +53,17 @@ export interface CertifyOptions {
   strict: boolean;
   out?: string;
   quiet: boolean;
-  mock: { faults: string[]; transport: 'http' | 'msw' };
+  mock: { faults: string[]; variants: string[]; transport: 'http' | 'msw' };
 }
+
+/** Defaults of --max-duration: a quick run fits a CI job's step, a full one a staging certification. */
+export const MAX_DURATION_DEFAULT_S = { quick: 600, full: 1800 } as const;
 
 const FILE_KEYS: Record<string, keyof CertifyFlags> = {
   target: 'target', apiKey: 'apiKey', altApiKey: 'altApiKey', brokeApiKey: 'brokeApiKey', videoUrl: 'videoUrl',
   failingVideoUrl: 'failingVideoUrl', profile: 'profile', only: 'only', skip: 'skip', strict: 'strict',
   jobTimeout: 'jobTimeout', seed: 'seed', requestTimeout: 'requestTimeout', logSource: 'logSource', out: 'out',
+  maxDuration: 'maxDuration', burstMax: 'burstMax', concurrency: 'concurrency', promptPolicy: 'promptPolicy',
 };
 
 function readConfigFile(path: string): Partial<CertifyFlags> {
@@ -153,17 +165,25 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
   const unknownFault = faults.find((f) => !isFaultName(f));
   if (unknownFault) throw new UsageError(`--mock-fault: unknown fault "${unknownFault}"; known faults: ${FAULT_NAMES.join(', ')}`);
   if (target !== undefined && faults.length > 0) throw new UsageError('--mock-fault applies to the embedded mock only, not to --target');
+  const variants = flags.mockVariant ?? [];
+  try { parseVariants(variants); } catch (err) { throw new UsageError(`--mock-variant: ${(err as Error).message}`); }
+  if (target !== undefined && variants.length > 0) throw new UsageError('--mock-variant applies to the embedded mock only, not to --target');
   const transport = flags.mockTransport ?? 'http';
   if (transport !== 'http' && transport !== 'msw') throw new UsageError(`--mock-transport must be http or msw, got ${JSON.stringify(transport)}`);
   const keys = [merged.apiKey, merged.altApiKey, merged.brokeApiKey].filter((k): k is string => k !== undefined);
   if (new Set(keys).size !== keys.length) throw new UsageError('--api-key, --alt-api-key and --broke-api-key must differ');
   const selection = { only: parseSelection('--only', merged.only), skip: parseSelection('--skip', merged.skip) };
   const logSource = merged.logSource === undefined ? undefined : parseLogSource(merged.logSource);
+  const promptPolicy = merged.promptPolicy ?? 'required';
+  if (promptPolicy !== 'required' && promptPolicy !== 'off') throw new UsageError(`--prompt-policy must be required or off, got ${JSON.stringify(promptPolicy)}`);
   return {
     run: {
       profile,
       jobTimeoutS: number('--job-timeout', merged.jobTimeout, 60, 1, 3600),
       requestTimeoutMs: number('--request-timeout', merged.requestTimeout, 10_000, 100, 300_000),
+      concurrency: integer('--concurrency', merged.concurrency ?? '6', 1, 64),
+      burstMax: integer('--burst-max', merged.burstMax ?? '2000', 10, 100_000),
+      promptPolicy,
       ...(merged.seed !== undefined ? { seed: integer('--seed', merged.seed, 0, 2_147_483_646) } : {}),
       ...(merged.failingVideoUrl ? { failingVideo: httpUrl('--failing-video-url', merged.failingVideoUrl) } : {}),
     },
@@ -174,7 +194,8 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
     selection,
     strict: Boolean(merged.strict),
     ...(merged.out !== undefined ? { out: merged.out } : {}),
+    maxDurationS: number('--max-duration', merged.maxDuration, MAX_DURATION_DEFAULT_S[profile], 10, 86_400),
     quiet: Boolean(flags.quiet),
-    mock: { faults, transport },
+    mock: { faults, variants, transport },
   };
 }

@@ -5,6 +5,8 @@
  */
 import type { ClipRow } from '../../suites/lib/check.js';
 import { curlFor, type Exchange } from '../../suites/lib/client.js';
+import type { Violation } from '../../contracts/conformance.js';
+import type { RateProfile } from '../../suites/lib/rate.js';
 import { operations } from '../../contracts/spec.js';
 import type { Selection } from './options.js';
 
@@ -19,6 +21,10 @@ export interface CheckResult {
   status: Status;
   message: string;
   duration_ms: number;
+  /** Requests the check sent (the evidence keeps a sample of them). */
+  requests: number;
+  /** Ended at once: a key it needs is stuck (RATE-3). */
+  blocked?: boolean;
   evidence: Exchange[];
   request_ids: string[];
   repro: string | null;
@@ -37,9 +43,15 @@ export interface Compliance {
   verdict: 'pass' | 'fail';
   summary: {
     total: number; pass: number; fail: number; skip: number; error: number; gating_failures: number;
+    /** Checks that ended at once because a key stayed throttled (RATE-3), among the errors. */
+    blocked: number;
+    /** Requests the whole run sent to the target. */
+    requests: number;
     by_family: Record<string, { pass: number; fail: number; skip: number; error: number }>;
   };
   clips: ClipRow[];
+  /** What the run found of the provider's rate limit (RATE-1). */
+  rate_limit?: RateProfile;
   checks: CheckResult[];
 }
 
@@ -62,20 +74,28 @@ export function selects(selection: Selection, family: string, ruleIds: string[])
   return !hit(selection.skip);
 }
 
-/** SCHEMA: one check per operation over every response the run saw. */
+/**
+ * SCHEMA: one check per operation over every response the run saw. A
+ * violation a SPEC rule owns (a 429 without Retry-After is RATE-2's, an error
+ * that is not the envelope ERR-1's) is judged by that rule's family and only
+ * noted here, so one broken rule fails one family.
+ */
 function schemaChecks(results: CheckResult[]): CheckResult[] {
   const exchanges = results.flatMap((r) => r.evidence);
   return operations.map((op) => {
     const seen = exchanges.filter((e) => operationOf(e) === op.operationId);
-    const bad = seen.filter((e) => e.violations.length > 0);
+    const own = (e: Exchange): Violation[] => e.violations.filter((v) => v.rule === undefined);
+    const bad = seen.filter((e) => own(e).length > 0);
+    const ruled = [...new Set(seen.flatMap((e) => e.violations.flatMap((v) => (v.rule ? [v.rule] : []))))];
     const status: Status = seen.length === 0 ? 'skip' : bad.length > 0 ? 'fail' : 'pass';
+    const elsewhere = ruled.length ? `; violations of ${ruled.join(', ')} were seen too, judged by those rules' checks` : '';
     const message = status === 'skip' ? `no ${op.method} ${op.path} response was seen in this run`
-      : status === 'fail' ? `${bad.length} of ${seen.length} responses break the spec: ${[...new Set(bad.flatMap((e) => e.violations.map((v) => v.message)))].slice(0, 5).join('; ')}`
-      : `${seen.length} responses match the spec (status, content type, body, headers)`;
+      : status === 'fail' ? `${bad.length} of ${seen.length} responses break the spec: ${[...new Set(bad.flatMap((e) => own(e).map((v) => v.message)))].slice(0, 5).join('; ')}${elsewhere}`
+      : `${seen.length} responses match the spec (status, content type, body, headers)${elsewhere}`;
     const evidence = bad.slice(0, 10);
     return {
       id: `schema.${op.operationId}`, rule_ids: [], family: 'SCHEMA', level: 'must', title: `${op.method} ${op.path} responses match contracts/openapi.yaml`,
-      status, message, duration_ms: 0, evidence, request_ids: evidence.flatMap((e) => (e.request_id ? [e.request_id] : [])), repro: reproFor(evidence, status), notes: [],
+      status, message, duration_ms: 0, requests: 0, evidence, request_ids: evidence.flatMap((e) => (e.request_id ? [e.request_id] : [])), repro: reproFor(evidence, status), notes: [],
     };
   });
 }
@@ -91,7 +111,7 @@ function uniquenessCheck(results: CheckResult[]): CheckResult {
   return {
     id: 'obs.request-id-unique-run', rule_ids: ['OBS-1'], family: 'OBS', level: 'must', title: 'request ids are unique across every request of the run',
     status, message: status === 'fail' ? `${dupes.size} request ids were seen more than once: ${[...dupes].slice(0, 5).join(', ')}` : `${ids.length} request ids, all distinct`,
-    duration_ms: 0, evidence, request_ids: [...dupes], repro: reproFor(evidence, status), notes: [],
+    duration_ms: 0, requests: 0, evidence, request_ids: [...dupes], repro: reproFor(evidence, status), notes: [],
   };
 }
 
@@ -112,9 +132,11 @@ export function isGatingFailure(c: CheckResult, strict: boolean): boolean {
 
 export function summarize(checks: CheckResult[], strict: boolean): Compliance['summary'] {
   const by_family: Compliance['summary']['by_family'] = {};
-  const summary = { total: checks.length, pass: 0, fail: 0, skip: 0, error: 0, gating_failures: 0, by_family };
+  const summary = { total: checks.length, pass: 0, fail: 0, skip: 0, error: 0, gating_failures: 0, blocked: 0, requests: 0, by_family };
   for (const c of checks) {
     summary[c.status]++;
+    summary.requests += c.requests;
+    if (c.blocked) summary.blocked++;
     (by_family[c.family] ??= { pass: 0, fail: 0, skip: 0, error: 0 })[c.status]++;
     if (isGatingFailure(c, strict)) summary.gating_failures++;
   }

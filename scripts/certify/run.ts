@@ -13,7 +13,7 @@ import { accountsWithKeys, createEngine, DEFAULT_ACCOUNTS, DEFAULT_PROCESSING_MS
 import type { RunConfig } from '../../suites/lib/config.js';
 import { redactor } from '../../suites/lib/redact.js';
 import { createConsole } from './console.js';
-import type { CertifyOptions, Selection } from './options.js';
+import { SELECTABLE_FAMILIES, type CertifyOptions, type Selection } from './options.js';
 import { CheckCollector } from './reporter.js';
 import { writeReports } from './reports/write.js';
 import { isGatingFailure, summarize, withDerivedChecks, type CheckResult, type Compliance } from './results.js';
@@ -31,32 +31,23 @@ export const EMBEDDED_CLIPS = [
 export const EMBEDDED_FAILING_CLIP = 'https://media.example.com/clips/fail-corrupt.mp4';
 const MSW_TARGET = 'http://127.0.0.1:9'; // in-process only; loopback discard port if interception ever failed
 
-/** Each suite file and the families whose checks it holds. */
-const SUITE_FILES: Record<string, string[]> = {
-  'suites/auth.suite.ts': ['AUTH'], 'suites/rate.suite.ts': ['RATE'], 'suites/idem.suite.ts': ['IDEM'], 'suites/obs.suite.ts': ['OBS'],
-  'suites/err-val.suite.ts': ['ERR', 'VAL'], 'suites/life.suite.ts': ['LIFE'], 'suites/schema.suite.ts': ['SCHEMA'],
-};
-const ALL_FAMILIES = new Set(Object.values(SUITE_FILES).flat());
+/** The single test file holding every family's checks (they share one worker, its key gates and its rate discovery). */
+const ENTRY = 'suites/certify.entry.ts';
+const ALL_FAMILIES = new Set(SELECTABLE_FAMILIES as readonly string[]);
 
 /**
- * Which suite files to load and which test names to run, for --only/--skip.
- * Check names are `<family>.<name> [<rule IDs>] <title>`, so a family matches
- * the id prefix and a rule ID matches inside the brackets.
+ * Which checks to run, for --only/--skip. Check names are `<family>.<name>
+ * [<rule IDs>] <title>`, so a family matches the id prefix and a rule ID
+ * matches inside the brackets.
  */
-function plan(selection: Selection): { files: string[]; pattern?: RegExp } {
-  const familyOf = (item: string): string => (ALL_FAMILIES.has(item) ? item : (item.split('-')[0] as string));
-  const wanted = new Set(selection.only.map(familyOf));
-  const files = Object.entries(SUITE_FILES)
-    .filter(([, families]) => selection.only.length === 0 || families.some((f) => wanted.has(f)))
-    .filter(([, families]) => !families.every((f) => selection.skip.includes(f)))
-    .map(([file]) => file);
-  if (selection.only.length === 0 && selection.skip.length === 0) return { files };
+function plan(selection: Selection): RegExp | undefined {
+  if (selection.only.length === 0 && selection.skip.length === 0) return undefined;
   // vitest matches the full name, "<describe> <test>", so a family is the id prefix after a space.
   const term = (item: string): string => (ALL_FAMILIES.has(item) ? `(?:^|\\s)${item.toLowerCase()}\\.` : `\\[[^\\]]*\\b${item}\\b[^\\]]*\\]`);
   const any = (items: string[]): string => `(?:${items.map(term).join('|')})`;
   const only = selection.only.length ? `(?=.*?${any(selection.only)})` : '';
   const skip = selection.skip.length ? `(?!.*?${any(selection.skip)})` : '';
-  return { files, pattern: new RegExp(`^${only}${skip}`) };
+  return new RegExp(`^${only}${skip}`);
 }
 
 async function reachable(target: string, timeoutMs: number): Promise<string | undefined> {
@@ -92,6 +83,7 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
       const engine = createEngine({
         accounts: accountsWithKeys({ primary: keys.primary, second: keys.alt, broke: keys.broke }),
         faults: opts.mock.faults,
+        variants: opts.mock.variants,
         log: (entry) => { stream.write(`${JSON.stringify(entry)}\n`); },
       });
       server = await startHttpServer(engine);
@@ -110,14 +102,16 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
     const config: RunConfig = {
       ...opts.run,
       target,
-      embedded: embedded ? { transport: opts.mock.transport, faults: opts.mock.faults, processingMs: DEFAULT_PROCESSING_MS } : null,
+      deadlineAt: startedAt.getTime() + opts.maxDurationS * 1000,
+      embedded: embedded ? { transport: opts.mock.transport, faults: opts.mock.faults, variants: opts.mock.variants, processingMs: DEFAULT_PROCESSING_MS } : null,
       keys: Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined)) as RunConfig['keys'],
       videos: opts.videos ?? EMBEDDED_CLIPS,
       ...(failingVideo !== undefined ? { failingVideo } : {}),
       ...(logSource ? { logSource } : {}),
     };
 
-    const shown = embedded ? `the embedded mock${opts.mock.faults.length ? ` with faults ${opts.mock.faults.join(', ')}` : ''} (${opts.mock.transport === 'msw' ? 'in-process' : target})` : target;
+    const extras = [opts.mock.faults.length ? `faults ${opts.mock.faults.join(', ')}` : '', opts.mock.variants.length ? `variants ${opts.mock.variants.join(', ')}` : ''].filter(Boolean).join('; ');
+    const shown = embedded ? `the embedded mock${extras ? ` with ${extras}` : ''} (${opts.mock.transport === 'msw' ? 'in-process' : target})` : target;
     ui.header(`jobcert ${version}: certifying ${shown}, profile ${config.profile}`);
     if (!(embedded && opts.mock.transport === 'msw')) {
       const down = await reachable(target, config.requestTimeoutMs);
@@ -127,12 +121,12 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
       }
     }
 
-    const { files, pattern } = plan(opts.selection);
+    const pattern = plan(opts.selection);
     const collector = new CheckCollector((r) => ui.result(r), redact);
     const previousExitCode = process.exitCode;
     const vitest = await startVitest('test', [], {
-      root: ROOT, config: false, watch: false, include: files, reporters: [collector], provide: { jobcert: config },
-      setupFiles: [join(ROOT, 'suites/lib/setup.ts')], pool: 'threads', fileParallelism: embedded && opts.mock.transport === 'msw',
+      root: ROOT, config: false, watch: false, include: [ENTRY], reporters: [collector], provide: { jobcert: config },
+      setupFiles: [join(ROOT, 'suites/lib/setup.ts')], pool: 'threads', sequence: { concurrent: true }, maxConcurrency: config.concurrency,
       passWithNoTests: true, silent: true, ...(pattern ? { testNamePattern: pattern } : {}),
     }, { logLevel: 'silent', cacheDir: join(scratch ?? tmpdir(), '.vite-jobcert') });
     await vitest.close();
@@ -141,14 +135,16 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
 
     const checks: CheckResult[] = withDerivedChecks(collector.results, opts.selection);
     if (collector.loadErrors.length > 0) {
-      checks.push({ id: 'harness.load', rule_ids: [], family: 'SCHEMA', level: 'must', title: 'every suite loaded', status: 'error', message: collector.loadErrors.join('; '), duration_ms: 0, evidence: [], request_ids: [], repro: null, notes: [] });
+      checks.push({ id: 'harness.load', rule_ids: [], family: 'SCHEMA', level: 'must', title: 'every suite loaded', status: 'error', message: collector.loadErrors.join('; '), duration_ms: 0, requests: 0, evidence: [], request_ids: [], repro: null, notes: [] });
     }
     const summary = summarize(checks, opts.strict);
     const doc: Compliance = {
       tool: 'jobcert', version, target: embedded && opts.mock.transport === 'msw' ? 'embedded mock (in-process)' : target, profile: config.profile, strict: opts.strict,
       started_at: startedAt.toISOString(), duration_ms: Math.round(performance.now() - t0),
       verdict: checks.some((c) => isGatingFailure(c, opts.strict)) || checks.length === 0 ? 'fail' : 'pass',
-      summary, clips: checks.flatMap((c) => (c.clip ? [c.clip] : [])), checks,
+      summary, clips: checks.flatMap((c) => (c.clip ? [c.clip] : [])),
+      ...(collector.rateProfile ? { rate_limit: collector.rateProfile } : {}),
+      checks,
     };
     const dir = await reportDir(opts.out, startedAt);
     const paths = await writeReports(doc, dir, redact);

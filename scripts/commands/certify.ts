@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FAULT_NAMES } from '../../mocks/engine/faults.js';
+import { VARIANT_NAMES } from '../../mocks/engine/variants.js';
 import { certify } from '../certify/run.js';
 import { resolveOptions, SELECTABLE_FAMILIES, type CertifyFlags } from '../certify/options.js';
 
@@ -29,6 +30,11 @@ export function registerCertifyCommand(program: Command): void {
     .option('--out <dir>', 'report directory (default reports/<timestamp>/, and reports/latest)')
     .option('--config <file>', 'jobcert.config.json with the same keys (flags > env > file)')
     .option('--quiet', 'only the verdict table and report paths')
+    .option('--max-duration <s>', 'the run ends by then, unfinished checks reported as such (default 600 quick, 1800 full)')
+    .option('--burst-max <n>', 'rate-limit discovery sends at most this many requests (default 2000; also bounded by 15 s)')
+    .option('--concurrency <n>', 'checks that run at once (default 6); they share each key\'s rate-limit gate')
+    .option('--prompt-policy <required|off>', 'VAL-3: the provider requires a prompt for pro (default), or is configured without it')
+    .option('--mock-variant <name>', `embedded mock only: a legal variation the harness must accept (${VARIANT_NAMES.length} variants, see README)`, collect)
     .option('--mock-fault <name>', `embedded mock only: break a rule to see the harness catch it (${FAULT_NAMES.length} faults, see README)`, collect)
     .option('--mock-transport <http|msw>', 'embedded mock only: over loopback HTTP (default) or in-process msw')
     .action(async (flags: CertifyFlags) => {

@@ -1,13 +1,14 @@
 /** `jobcert mock`: the embedded mock over HTTP on loopback, until Ctrl-C. */
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { accountsWithKeys, createEngine, FAULT_NAMES, parseFaults, startHttpServer, type LogSink } from '../../mocks/index.js';
+import { accountsWithKeys, createEngine, FAULT_NAMES, parseFaults, parseVariants, startHttpServer, VARIANTS, VARIANT_NAMES, type LogSink } from '../../mocks/index.js';
 import { parsePositiveInt, parsePositiveNumber, UsageError } from '../cli-errors.js';
 
 interface MockFlags {
   port: number;
   host: string;
   fault: string[];
+  variant: string[];
   apiKey?: string;
   altApiKey?: string;
   brokeApiKey?: string;
@@ -24,9 +25,11 @@ export function registerMockCommand(program: Command): void {
   program
     .command('mock')
     .description('serve the spec-derived mock over HTTP on loopback')
+    .addHelpText('after', `\nLegal variations (--variant NAME): choices SPEC leaves to a provider, made differently; certify must pass each.\n${VARIANT_NAMES.map((v) => `  ${v.padEnd(20)} ${VARIANTS[v].description}`).join('\n')}\n\nFaults (--fault NAME): each breaks one rule; see the README's fault table.`)
     .option('--port <n>', 'port (0 = any free port)', parsePositiveInt('--port', 0, 65535), 4010)
     .option('--host <addr>', 'loopback address to bind', '127.0.0.1')
     .option('--fault <name>', `break one rule (repeatable): ${FAULT_NAMES.join(', ')}`, (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--variant <name>', 'a legal variation: another choice SPEC allows, every MUST rule kept (repeatable; see below)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--api-key <key>', 'primary key (replaces the default)')
     .option('--alt-api-key <key>', 'second key (replaces the default)')
     .option('--broke-api-key <key>', 'zero-credit key (replaces the default)')
@@ -38,6 +41,10 @@ export function registerMockCommand(program: Command): void {
     .action(async (flags: MockFlags) => {
       if (!LOOPBACK.test(flags.host)) throw new UsageError(`--host must be a loopback address (127.0.0.0/8, localhost, ::1), got ${flags.host}`);
       const faults = [...parseFaults(flags.fault)];
+      let variants: string[];
+      try { variants = [...parseVariants(flags.variant)]; } catch (err) { throw new UsageError(`--variant: ${(err as Error).message}`); }
+      const limiterVariant = variants.find((v) => (VARIANTS as Record<string, { group?: string }>)[v]?.group === 'limiter');
+      if (limiterVariant && (flags.rateCapacity !== undefined || flags.rateRefill !== undefined || !flags.rateLimit)) throw new UsageError(`--variant ${limiterVariant} sets the rate limit itself; drop --rate-capacity/--rate-refill/--no-rate-limit`);
       const accounts = accountsWithKeys({ primary: flags.apiKey, second: flags.altApiKey, broke: flags.brokeApiKey });
       if (new Set(accounts.map((a) => a.key)).size !== accounts.length) throw new UsageError('the three API keys must differ');
       let log: LogSink | undefined;
@@ -48,8 +55,8 @@ export function registerMockCommand(program: Command): void {
       }
       if (!flags.rateLimit && (flags.rateCapacity !== undefined || flags.rateRefill !== undefined)) throw new UsageError('--no-rate-limit cannot be combined with --rate-capacity/--rate-refill');
       const engine = createEngine({
-        accounts, faults, ...(log ? { log } : {}),
-        rateLimit: flags.rateLimit ? { capacity: flags.rateCapacity ?? 20, refillPerSecond: flags.rateRefill ?? 10 } : false,
+        accounts, faults, variants, ...(log ? { log } : {}),
+        ...(limiterVariant ? {} : { rateLimit: flags.rateLimit ? { capacity: flags.rateCapacity ?? 20, refillPerSecond: flags.rateRefill ?? 10 } : false }),
         ...(flags.processingMs !== undefined ? { processingMs: flags.processingMs } : {}),
       });
       const server = await startHttpServer(engine, { port: flags.port, host: flags.host }).catch((err: NodeJS.ErrnoException) => {
@@ -57,8 +64,9 @@ export function registerMockCommand(program: Command): void {
       });
       console.log(`jobcert mock listening on ${server.url}`);
       for (const a of accounts) console.log(`  ${a.name.padEnd(12)} key ${a.key}  (${a.credits} credits)`);
-      console.log(`  rate limit  ${flags.rateLimit ? `${flags.rateCapacity ?? 20} burst, ${flags.rateRefill ?? 10}/s per key` : 'off'}`);
+      console.log(`  rate limit  ${limiterVariant ? `per the ${limiterVariant} variant` : flags.rateLimit ? `${flags.rateCapacity ?? 20} burst, ${flags.rateRefill ?? 10}/s per key` : 'off'}`);
       if (faults.length > 0) console.log(`  faults      ${faults.join(', ')}`);
+      if (variants.length > 0) console.log(`  variants    ${variants.join(', ')}`);
       console.log('Ctrl-C stops it.');
       const stop = (): void => {
         void server.close().then(() => { stream?.end(); process.exit(0); });

@@ -1,6 +1,12 @@
-/** Job-level helpers the checks share: drafts, starts, polling with backoff, provoking a 429. */
-import { sleep } from './backoff.js';
-import { CheckFailure, fail } from './check.js';
+/**
+ * Job-level helpers the checks share: drafts, starts, polling with backoff, and
+ * the assertions that name the rule they rely on. A check's own assertion that
+ * breaks is a `fail`; a helper that finds another rule broken throws
+ * RuleBroken(rule), which fails only the checks citing that rule (check.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { isErrorCode, STATUS_OF } from '../../contracts/errors.js';
+import { broken } from './errors.js';
 import type { Client, Reply, RequestOptions } from './client.js';
 import type { KeyRole, RunConfig } from './config.js';
 
@@ -10,9 +16,47 @@ export function firstVideo(config: RunConfig): string {
   return clip.url;
 }
 
+const brief = (r: Reply): string => `${r.status}${r.json?.error?.code ? ` ${String(r.json.error.code)}` : ''}: ${r.text.slice(0, 160)}`;
+
+/**
+ * The request was valid and had a valid key, so it must be served (AUTH-1).
+ * A 429 that outlived every Retry-After is RATE-3's to answer for.
+ */
+export function expectServed(r: Reply, what: string): void {
+  if (r.status >= 200 && r.status < 300) return;
+  if (r.status === 429) broken('RATE-3', `${what}: still 429 after waiting its Retry-After ${4} times`);
+  broken('AUTH-1', `${what} is a valid request with a valid key, yet got ${brief(r)}`);
+}
+
+/** The error of a non-2xx reply, once it is proven the ERR-1 envelope with a code ERR-2 allows for its status. */
+export function errorOf(r: Reply): { code: string; message: string; request_id: string; param?: unknown } {
+  const type = r.headers.get('content-type') ?? '';
+  const e = r.json?.error as { code?: unknown; message?: unknown; request_id?: unknown; param?: unknown } | undefined;
+  if (!/^application\/json/i.test(type) || !e || typeof e.code !== 'string' || typeof e.message !== 'string' || typeof e.request_id !== 'string') {
+    broken('ERR-1', `${r.exchange.request.method} ${r.exchange.request.url} → ${r.status} is not the JSON error envelope {error: {code, message, request_id}} (${type || 'no content type'}): ${r.text.slice(0, 160)}`);
+  }
+  if (!isErrorCode(e.code) || STATUS_OF[e.code] !== r.status) {
+    broken('ERR-2', `${r.status} carries the code ${JSON.stringify(e.code)}, which ERR-2 does not pair with ${r.status}`);
+  }
+  return e as { code: string; message: string; request_id: string; param?: unknown };
+}
+
+/**
+ * Asserts the outcome `rule` promises for a request. A mismatch breaks that
+ * rule: the check citing it fails, any other check is not judged.
+ */
+export function expectOutcome(r: Reply, want: { status: number; code?: string }, rule: string, label: string): void {
+  if (r.status !== want.status) broken(rule, `${label}: expected ${want.status}${want.code ? ` ${want.code}` : ''}, got ${brief(r)}`);
+  if (want.code !== undefined) {
+    const { code } = errorOf(r);
+    if (code !== want.code) broken(rule, `${label}: expected the code ${want.code}, got ${code}`);
+  }
+}
+
 export async function createDraft(client: Client, config: RunConfig, extra: Record<string, unknown> = {}, key: KeyRole = 'primary'): Promise<string> {
   const r = await client.post('/v1/jobs', { video_url: firstVideo(config), auto_start: false, ...extra }, { key });
-  if (r.status !== 200 || typeof r.json?.id !== 'string') fail(`could not create a draft job: POST /v1/jobs answered ${r.status} ${r.text.slice(0, 200)}`);
+  expectServed(r, 'creating a draft job (POST /v1/jobs)');
+  if (typeof r.json?.id !== 'string') broken('OBS-3', `POST /v1/jobs answered without a job id: ${r.text.slice(0, 160)}`);
   return r.json.id as string;
 }
 
@@ -24,10 +68,36 @@ export async function getJob(client: Client, id: string, key: KeyRole = 'primary
   return client.get(`/v1/jobs/${encodeURIComponent(id)}`, { key });
 }
 
-export async function chargesFor(client: Client, id: string, key: KeyRole = 'primary'): Promise<unknown[]> {
+/** GET /v1/jobs/{id} that must succeed; returns the job. */
+export async function readJob(client: Client, id: string, key: KeyRole = 'primary'): Promise<Record<string, unknown>> {
+  const r = await getJob(client, id, key);
+  expectServed(r, `reading job ${id}`);
+  return r.json as Record<string, unknown>;
+}
+
+export async function chargesFor(client: Client, id: string, key: KeyRole = 'primary'): Promise<{ credits?: number }[]> {
   const r = await client.get(`/v1/usage/events?job_id=${encodeURIComponent(id)}`, { key });
-  if (r.status !== 200 || !Array.isArray(r.json?.events)) fail(`GET /v1/usage/events answered ${r.status}`);
-  return (r.json.events as { job_id?: string }[]).filter((e) => e.job_id === id);
+  expectServed(r, 'reading usage events (GET /v1/usage/events)');
+  if (!Array.isArray(r.json?.events)) throw new Error(`GET /v1/usage/events answered without an events list: ${r.text.slice(0, 160)}`);
+  return (r.json.events as { job_id?: string; credits?: number }[]).filter((e) => e.job_id === id);
+}
+
+/**
+ * An id of the same shape as a real one that names no job, so a provider that
+ * validates the id's format still answers 404 for it rather than 400.
+ */
+export function missingJobId(knownId: string): string {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(knownId)) {
+    const id = randomUUID();
+    return knownId === knownId.toUpperCase() ? id.toUpperCase() : id;
+  }
+  const m = /^(.*?)([A-Za-z0-9]{4,})$/.exec(knownId);
+  const [prefix, tail] = m ? [m[1] ?? '', m[2] ?? ''] : [knownId, 'x000'];
+  const alphabet = /^[0-9]+$/.test(tail) ? '0123456789' : /^[0-9a-f]+$/.test(tail) ? '0123456789abcdef' : /^[0-9a-z]+$/.test(tail) ? '0123456789abcdefghijklmnopqrstuvwxyz' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  for (;;) {
+    const fresh = Array.from(tail, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join('');
+    if (fresh !== tail) return `${prefix}${fresh}`;
+  }
 }
 
 export interface PollResult {
@@ -44,41 +114,24 @@ export async function pollUntilTerminal(client: Client, id: string, timeoutS: nu
   const seen: Record<string, unknown>[] = [];
   let delay = 250;
   for (;;) {
-    const r = await getJob(client, id, key);
-    if (r.status !== 200) fail(`GET /v1/jobs/${id} answered ${r.status} while polling`);
-    seen.push(r.json);
-    const status = r.json?.status;
-    if (status === 'completed' || status === 'failed') return { job: r.json, seen, elapsedMs: Date.now() - t0 };
-    if (Date.now() + delay > deadline) throw new CheckFailure(`job ${id} was still ${String(status)} after the ${timeoutS} s job timeout (LIFE-3)`);
-    await sleep(delay);
+    const job = await readJob(client, id, key);
+    seen.push(job);
+    const status = job.status;
+    if (status === 'completed' || status === 'failed') return { job, seen, elapsedMs: Date.now() - t0 };
+    if (status !== 'processing' && status !== 'created') broken('LIFE-1', `job ${id} is in the state ${JSON.stringify(status)}, which LIFE-1 does not have`);
+    if (Date.now() + delay > deadline) broken('LIFE-3', `job ${id} was still ${String(status)} after the ${timeoutS} s job timeout (--job-timeout)`);
+    await client.pause(delay);
     delay = Math.min(2000, delay * 2);
   }
 }
 
-/** `count` concurrent side-effect-free GETs, none retried: the burst every RATE probe is built from. */
-export function burst(raw: Client, count: number, key: KeyRole = 'primary'): Promise<Reply>[] {
-  return Array.from({ length: count }, () => raw.get('/v1/jobs?limit=1', { key, retry429: false }));
-}
-
-/** Bursts in waves until one request is throttled (bounded: 4 waves of 30). Returns the first 429, or undefined. */
-export async function provoke429(raw: Client, key: KeyRole = 'primary'): Promise<Reply | undefined> {
-  for (let wave = 0; wave < 4; wave++) {
-    const throttled = (await Promise.all(burst(raw, 30, key))).find((r) => r.status === 429);
-    if (throttled) return throttled;
-  }
-  return undefined;
-}
-
-/**
- * Sends `probe` queued behind a burst of 40, so it reaches the target while the
- * bucket is empty (a probe sent after the burst completes can find a refilled
- * token). Returns the probe's reply and the burst's first 429, if any.
- */
-export async function duringBurst(raw: Client, probe: () => Promise<Reply>, key: KeyRole = 'primary'): Promise<{ probe: Reply; throttled: Reply | undefined }> {
-  const replies = burst(raw, 40, key);
-  const reply = probe();
-  return { probe: await reply, throttled: (await Promise.all(replies)).find((r) => r.status === 429) };
-}
-
+/** History statuses, oldest first. */
 export const statusesOf = (job: Record<string, unknown>): string[] =>
   Array.isArray(job.history) ? (job.history as { status?: string }[]).map((h) => String(h.status)) : [];
+
+/** The single history entry of a transition (LIFE-4: each transition recorded exactly once). */
+export function historyEntry(job: Record<string, unknown>, status: string): { status: string; at: string; request_id: string } {
+  const entries = Array.isArray(job.history) ? (job.history as { status: string; at: string; request_id: string }[]).filter((h) => h.status === status) : [];
+  if (entries.length !== 1) broken('LIFE-4', `job ${String(job.id)}: history has ${entries.length} "${status}" entries, LIFE-4 wants exactly one (history: ${statusesOf(job).join(' → ') || 'none'})`);
+  return entries[0]!;
+}

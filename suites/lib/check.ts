@@ -3,11 +3,22 @@
  * `<id> [<rule IDs>] <title>`, so `--only AUTH-4` can select it; its meta
  * carries what the reports need (rules, level, evidence, request ids), which
  * vitest hands to the certify reporter.
+ *
+ * Checks run concurrently (certify sets vitest's `sequence.concurrent`). Each
+ * one first takes its keys' gates (shared, or exclusive for floods and for
+ * counting a key's jobs), then runs within its own time budget and the run
+ * deadline. What it throws is judged here: a broken rule it cites is `fail`,
+ * a rule it only relied on is `error` (not judged), so blame stays precise.
  */
 import { test, type TestContext } from 'vitest';
 import { ruleById } from '../../contracts/rules.js';
 import { Client, Recorder, type Exchange } from './client.js';
-import { runConfig, type RunConfig } from './config.js';
+import { runConfig, type KeyRole, type RunConfig } from './config.js';
+import { Blocked, CheckFailure, NotJudged, OutOfTime, RuleBroken } from './errors.js';
+import { gateFor } from './gate.js';
+import { pressureEpisode, rateDiscovery, throttledWritesAct, type Discovery, type Episode, type RateProfile } from './rate.js';
+
+export { CheckFailure, fail, broken } from './errors.js';
 
 export interface ClipRow { label: string; url: string; status?: string; processing_ms?: number; credits?: number }
 
@@ -23,6 +34,10 @@ export interface CheckMeta {
   notes: string[];
   skip_reason?: string;
   clip?: ClipRow;
+  /** Ended at once because a key it needs is stuck (RATE-3). */
+  blocked?: boolean;
+  /** The run's rate-limit discovery, carried by every check that used it. */
+  rate_profile?: RateProfile;
 }
 
 declare module 'vitest' {
@@ -45,14 +60,24 @@ export interface CheckContext {
   note(message: string): void;
   clip(row: ClipRow): void;
   recorder: Recorder;
+  /** The run's rate-limit discovery; present when the check declared `rate` or `pressure`. */
+  rate: Discovery | undefined;
+  /** The probes sent while the primary key was throttled; present when the check declared `pressure`. */
+  episode: Episode | undefined;
+  /** Aborts when the check's budget or the run deadline runs out. */
+  signal: AbortSignal;
 }
 
-/** A check's verdict is "fail" for these, "error" for anything else thrown. */
-export class CheckFailure extends Error {
-  override name = 'CheckFailure';
-}
-export function fail(message: string): never {
-  throw new CheckFailure(message);
+export interface CheckOptions {
+  needs?: Need[];
+  /** The check's own time budget, counted once its gates are taken (default 60 s). */
+  timeoutMs?: number;
+  /** Keys the check must have to itself: floods, or counting a key's jobs. */
+  exclusive?: KeyRole[];
+  /** The check needs the run's rate-limit discovery (done once, before its gates are taken). */
+  rate?: boolean;
+  /** The check judges the run's pressure episode (one flood, every throttled-state probe: rate.ts). */
+  pressure?: boolean;
 }
 
 const EVIDENCE_HEAD = 12;
@@ -60,7 +85,7 @@ const EVIDENCE_TAIL = 18;
 
 function evidence(exchanges: Exchange[]): Exchange[] {
   if (exchanges.length <= EVIDENCE_HEAD + EVIDENCE_TAIL) return exchanges;
-  const kept = new Set([...exchanges.slice(0, EVIDENCE_HEAD), ...exchanges.slice(-EVIDENCE_TAIL), ...exchanges.filter((e) => e.violations.length > 0).slice(0, 20)]);
+  const kept = new Set([...exchanges.slice(0, EVIDENCE_HEAD), ...exchanges.slice(-EVIDENCE_TAIL), ...exchanges.filter((e) => e.violations.length > 0 || e.transport !== undefined).slice(0, 20)]);
   return exchanges.filter((e) => kept.has(e));
 }
 
@@ -71,18 +96,47 @@ function hasNeed(config: RunConfig, need: Need): boolean {
   return config.failingVideo !== undefined;
 }
 
-export function check(
-  id: string,
-  rules: string[],
-  title: string,
-  fn: (t: CheckContext) => Promise<void>,
-  opts: { needs?: Need[]; timeoutMs?: number } = {},
-): void {
+let deadline: AbortSignal | undefined;
+/** One signal per worker that aborts at the run deadline. */
+function deadlineSignal(config: RunConfig): AbortSignal {
+  if (!deadline) {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new OutOfTime('the run deadline (--max-duration) passed')), Math.max(0, config.deadlineAt - Date.now())).unref();
+    deadline = controller.signal;
+  }
+  return deadline;
+}
+
+/** Whom a thrown error blames: the check itself only for a rule it cites. */
+function judged(err: unknown, rules: string[], meta: CheckMeta): unknown {
+  if (err instanceof RuleBroken) return rules.includes(err.rule) ? new CheckFailure(err.message) : new NotJudged(`not judged: ${err.message}`);
+  if (err instanceof Blocked) meta.blocked = true;
+  return err;
+}
+
+const isFailure = (err: unknown): err is Error => err instanceof CheckFailure || (err instanceof Error && err.name === 'AssertionError');
+
+/**
+ * A check that failed after some of its writes were throttled and retried:
+ * when the run proved a throttled start has effects (RATE-5 broken), what it
+ * saw may be the throttled copy's doing, so it is not judged. On a provider
+ * that keeps RATE-5, the failure stands.
+ */
+async function rejudged(err: unknown, rules: string[], recorder: Recorder, config: RunConfig, signal: AbortSignal): Promise<unknown> {
+  if (!isFailure(err) || recorder.throttledWrites === 0 || rules.includes('RATE-5')) return err;
+  const episode = await rateDiscovery(config, signal).then((d) => pressureEpisode(config, d, signal)).catch(() => undefined);
+  if (!episode || !throttledWritesAct(episode)) return err;
+  return new NotJudged(`not judged: ${recorder.throttledWrites} of its writes were throttled (429) and retried, and a throttled start has effects on this provider (RATE-5), so this may be the throttled copy's doing: ${err.message}`);
+}
+
+export function check(id: string, rules: string[], title: string, fn: (t: CheckContext) => Promise<void>, opts: CheckOptions = {}): void {
   const family = id.split('.')[0]?.toUpperCase() ?? 'OTHER';
   // SHOULD only when every cited rule is a SHOULD; a check citing no rule (SCHEMA) gates.
   const level = rules.length > 0 && rules.every((r) => ruleById(r)?.level === 'should') ? 'should' : 'must';
-  test(`${id} [${rules.join(' ')}] ${title}`, { timeout: opts.timeoutMs ?? 60_000 }, async (ctx: TestContext) => {
-    const config = runConfig();
+  const config = runConfig();
+  // vitest's own timeout is only a backstop: budgets and the deadline end a check first.
+  const backstop = Math.max(10_000, config.deadlineAt - Date.now() + 20_000);
+  test(`${id} [${rules.join(' ')}] ${title}`, { timeout: backstop }, async (ctx: TestContext) => {
     const recorder = new Recorder(config);
     const meta: CheckMeta = { id, rules, family, level, title, exchanges: [], exchanges_total: 0, request_ids: [], notes: [] };
     ctx.task.meta.jobcert = meta;
@@ -92,15 +146,31 @@ export function check(
       ctx.skip(meta.skip_reason);
       return;
     }
-    const client = new Client(recorder);
-    const raw = new Client(recorder, { retry429: false });
+    const runDeadline = deadlineSignal(config);
+    const releases: (() => void)[] = [];
+    const budget = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
     try {
+      const rate = opts.rate || opts.pressure ? await rateDiscovery(config, runDeadline) : undefined;
+      if (rate) meta.rate_profile = rate.profile;
+      const episode = opts.pressure && rate ? await pressureEpisode(config, rate, runDeadline) : undefined;
+      const uses: KeyRole[] = ['primary', ...(['alt', 'broke'] as const).filter((k) => opts.needs?.includes(k) || opts.exclusive?.includes(k))];
+      for (const role of uses) releases.push(await gateFor(role).lock.acquire(opts.exclusive?.includes(role) ? 'exclusive' : 'shared', runDeadline));
+      const budgetMs = opts.timeoutMs ?? 60_000;
+      timer = setTimeout(() => budget.abort(new OutOfTime(`the check's time budget of ${budgetMs / 1000} s ran out`)), budgetMs);
+      const signal = AbortSignal.any([budget.signal, runDeadline]);
+      const client = new Client(recorder, { retry429: true, signal });
+      const raw = new Client(recorder, { retry429: false, signal });
       await fn({
-        client, raw, config, recorder,
+        client, raw, config, recorder, rate, episode, signal,
         note: (m) => meta.notes.push(recorder.redact(m)),
         clip: (row) => { meta.clip = row; },
       });
+    } catch (err) {
+      throw judged(await rejudged(err, rules, recorder, config, runDeadline), rules, meta);
     } finally {
+      clearTimeout(timer);
+      for (const release of releases.reverse()) release();
       meta.exchanges = evidence(recorder.exchanges);
       meta.exchanges_total = recorder.exchanges.length;
       meta.request_ids = recorder.exchanges.flatMap((e) => (e.request_id ? [e.request_id] : []));

@@ -1,12 +1,18 @@
 /**
- * The suites' HTTP client. Every exchange is recorded HAR-like with keys
- * redacted, checked against the spec (the SCHEMA family), and bounded: a
- * per-request timeout, a 1 MiB response cap, no redirects (the key never
- * follows a Location to another origin), and at most 4 retries of a 429.
+ * The suites' HTTP client, the only way checks talk to a target. Every exchange
+ * is recorded HAR-like with keys redacted, checked against the spec (the SCHEMA
+ * family), and bounded: a per-request timeout, the check's time budget and the
+ * run deadline, a 1 MiB response cap, no redirects (the key never follows a
+ * Location to another origin), and at most 4 retries of a 429. Requests with a
+ * configured key pass through that key's gate (pacing, Retry-After, circuit
+ * breaker: gate.ts).
  */
 import { checkResponse, type Violation } from '../../contracts/conformance.js';
 import { backoffMs, parseRetryAfter, sleep } from './backoff.js';
 import { KEY_ENV, type KeyRole, type RunConfig } from './config.js';
+import { OutOfTime, TransportError } from './errors.js';
+import { agentRequest } from './agent-transport.js';
+import { gateFor } from './gate.js';
 import { REDACTED, redactor } from './redact.js';
 
 const RESPONSE_CAP = 1024 * 1024;
@@ -14,11 +20,16 @@ const RESPONSE_CAP = 1024 * 1024;
 const RECORDED_BODY_CHARS = 8192;
 const clip = (s: string): string => (s.length > RECORDED_BODY_CHARS ? `${s.slice(0, RECORDED_BODY_CHARS)}… [${s.length - RECORDED_BODY_CHARS} more characters]` : s);
 const MAX_429_RETRIES = 4;
+const LEAN_SAMPLE = 20;
+
+/** What the transport did when no response came: the report's transport section counts these. */
+export type TransportFailure = 'refused' | 'reset' | 'timeout' | 'protocol' | 'other';
 
 export interface Exchange {
   request: { method: string; url: string; headers: Record<string, string>; body?: string };
   response: { status: number; headers: Record<string, string>; body: string; truncated?: boolean } | null;
   error?: string;
+  transport?: TransportFailure;
   started_at: string;
   time_ms: number;
   request_id?: string;
@@ -36,6 +47,9 @@ export interface Reply {
   json: any;
   requestId: string | null;
   exchange: Exchange;
+  /** When the request went out and when its answer was complete (performance.now()). */
+  sentAt: number;
+  doneAt: number;
 }
 
 export interface RequestOptions {
@@ -46,12 +60,23 @@ export interface RequestOptions {
   raw?: string | Uint8Array;
   contentType?: string | null;
   headers?: Record<string, string>;
-  /** Retry 429s honouring Retry-After (default true; RATE checks turn it off). */
+  /** Retry 429s honouring Retry-After (default: the client's; RATE checks turn it off). */
   retry429?: boolean;
+  /** Floods only: go out regardless of the key's gate (they exist to empty the bucket). */
+  bypassGate?: boolean;
+  /**
+   * Floods only: the fast keep-alive transport (agent-transport.ts), and the
+   * spec checked on every 429 and the first few other answers rather than on all.
+   */
+  lean?: boolean;
 }
 
 export class Recorder {
   readonly exchanges: Exchange[] = [];
+  /** Lean (flood) answers whose body was checked against the spec; the rest are sampled out. */
+  leanChecked = 0;
+  /** Writes (POST) answered 429 and retried: if a throttled write has effects (RATE-5 broken), what follows them is not the check's to judge. */
+  throttledWrites = 0;
   readonly redact: (text: string) => string;
   constructor(readonly config: RunConfig) {
     this.redact = redactor([config.keys.primary, config.keys.alt, config.keys.broke]);
@@ -82,9 +107,28 @@ async function readCapped(res: Response): Promise<{ text: string; truncated: boo
   return { text: Buffer.concat(chunks).toString('utf8'), truncated };
 }
 
+/** Names the failure of a fetch that got no response, from undici's error causes. */
+function classify(err: unknown, timeoutMs: number): { kind: TransportFailure; text: string } {
+  if (!(err instanceof Error)) return { kind: 'other', text: String(err) };
+  if (err.name === 'TimeoutError') return { kind: 'timeout', text: `no response within ${timeoutMs} ms` };
+  const cause = err.cause as (Error & { code?: string }) | undefined;
+  const code = cause?.code ?? '';
+  const text = `${err.message}${cause ? `: ${cause.message}` : ''}`;
+  if (code === 'ECONNREFUSED') return { kind: 'refused', text: 'connection refused' };
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || /other side closed|socket hang up/i.test(text)) return { kind: 'reset', text: `connection reset or closed before a full response (${code || cause?.message || err.message})` };
+  if (code.startsWith('HPE_') || /parse|invalid (header|status|chunk)|content-length/i.test(text)) return { kind: 'protocol', text: `malformed HTTP response (${code || text})` };
+  return { kind: 'other', text };
+}
+
+export interface ClientOptions {
+  /** false makes a client for the RATE checks, which must see every 429. */
+  retry429: boolean;
+  /** The check's time budget and the run deadline. */
+  signal?: AbortSignal;
+}
+
 export class Client {
-  /** `retry429: false` makes a client for the RATE checks, which must see every 429. */
-  constructor(private readonly recorder: Recorder, private readonly defaults: { retry429: boolean } = { retry429: true }) {}
+  constructor(private readonly recorder: Recorder, private readonly options: ClientOptions = { retry429: true }) {}
 
   private get config(): RunConfig { return this.recorder.config; }
 
@@ -93,20 +137,41 @@ export class Client {
   }
 
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<Reply> {
-    let attempt = 0;
-    for (;;) {
-      const reply = await this.once(method, path, opts);
-      if (reply.status !== 429 || !(opts.retry429 ?? this.defaults.retry429) || attempt >= MAX_429_RETRIES) return reply;
-      const wait = Math.max(parseRetryAfter(reply.headers.get('retry-after')) ?? 0, backoffMs(attempt));
-      await sleep(Math.min(wait, 16_000));
-      attempt++;
+    const retry = opts.retry429 ?? this.options.retry429;
+    const keyOpt = opts.key ?? 'primary';
+    const role = typeof keyOpt === 'string' && keyOpt !== 'none' ? keyOpt : undefined;
+    const gate = role && !opts.bypassGate ? gateFor(role) : undefined;
+    for (let attempt = 0; ; attempt++) {
+      const admitted = gate ? await gate.admit(this.options.signal, this.config.deadlineAt) : undefined;
+      let reply: Reply;
+      try {
+        reply = await this.once(method, path, opts);
+      } catch (err) {
+        if (gate && admitted) gate.settle(admitted, 'no-answer');
+        throw err;
+      }
+      const retryAfterMs = reply.status === 429 ? parseRetryAfter(reply.headers.get('retry-after'), reply.headers.get('date')) : undefined;
+      if (reply.status === 429 && method === 'POST' && !opts.lean) this.recorder.throttledWrites++;
+      if (gate && admitted) gate.settle(admitted, { status: reply.status, retryAfterMs });
+      else if (reply.status === 429 && role && opts.bypassGate) gateFor(role).note429(retryAfterMs);
+      if (reply.status !== 429 || !retry || attempt >= MAX_429_RETRIES) return reply;
+      // Keyless requests have no gate to wait in: back off here.
+      if (!gate) await this.pause(Math.min(16_000, Math.max(retryAfterMs ?? 0, backoffMs(attempt))));
     }
   }
 
   get(path: string, opts?: RequestOptions): Promise<Reply> { return this.request('GET', path, opts); }
   post(path: string, body: unknown, opts: RequestOptions = {}): Promise<Reply> { return this.request('POST', path, { ...opts, body }); }
 
+  /** Sleeps within the check's budget and the run deadline. */
+  async pause(ms: number): Promise<void> {
+    if (Date.now() + ms > this.config.deadlineAt) throw new OutOfTime('the run deadline (--max-duration) passed');
+    await sleep(ms, this.options.signal);
+  }
+
   private async once(method: string, path: string, opts: RequestOptions): Promise<Reply> {
+    if (Date.now() > this.config.deadlineAt) throw new OutOfTime('the run deadline (--max-duration) passed');
+    this.options.signal?.throwIfAborted();
     const url = /^https?:\/\//.test(path) ? path : `${this.config.target}${path}`;
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     const keyOpt = opts.key ?? 'primary';
@@ -133,36 +198,46 @@ export class Client {
       response: null, started_at: new Date(started).toISOString(), time_ms: 0, key: keyRole, violations: [],
     };
     this.recorder.exchanges.push(exchange);
-    let res: Response;
+    const timeout = AbortSignal.timeout(this.config.requestTimeoutMs);
+    const signal = this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
+    let res: { status: number; headers: Headers };
+    let text: string;
+    let truncated: boolean;
     try {
-      res = await fetch(url, { method, headers, redirect: 'manual', signal: AbortSignal.timeout(this.config.requestTimeoutMs), ...(body !== undefined ? { body } : {}) });
+      if (opts.lean && body === undefined) {
+        ({ text, truncated, ...res } = await agentRequest(url, method, headers, signal, RESPONSE_CAP));
+      } else {
+        const fetched = await fetch(url, { method, headers, redirect: 'manual', signal, ...(body !== undefined ? { body } : {}) });
+        res = fetched;
+        ({ text, truncated } = await readCapped(fetched));
+      }
     } catch (err) {
       exchange.time_ms = Math.round(performance.now() - t0);
-      const cause = err instanceof Error ? (err.name === 'TimeoutError' ? `no response within ${this.config.requestTimeoutMs} ms` : `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}`) : String(err);
+      // The check's own budget or the run deadline: not the target's doing.
+      if (this.options.signal?.aborted) throw this.options.signal.reason;
+      const { kind, text: cause } = classify(err, this.config.requestTimeoutMs);
       exchange.error = redact(cause);
+      exchange.transport = kind;
       throw new TransportError(`${method} ${redact(url)}: ${exchange.error}`);
     }
-    const { text, truncated } = await readCapped(res);
-    exchange.time_ms = Math.round(performance.now() - t0);
+    const doneAt = performance.now();
+    exchange.time_ms = Math.round(doneAt - t0);
+    // A flood's thousand identical answers prove no more than a few of them and every 429.
+    const sampled = !opts.lean || res.status === 429 || this.recorder.leanChecked++ < LEAN_SAMPLE;
     const responseHeaders: Record<string, string> = {};
     res.headers.forEach((v, k) => { responseHeaders[k] = redact(v); });
-    exchange.response = { status: res.status, headers: responseHeaders, body: redact(clip(text)), ...(truncated ? { truncated: true } : {}) };
+    exchange.response = { status: res.status, headers: responseHeaders, body: sampled ? redact(clip(text)) : `<${text.length} characters, a flood answer not kept>`, ...(truncated ? { truncated: true } : {}) };
     const requestId = res.headers.get('x-request-id');
     if (requestId !== null) exchange.request_id = requestId;
     let json: unknown;
-    try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+    if (sampled) try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
     const pathOnly = new URL(url).pathname;
     if (url.startsWith(this.config.target)) {
-      exchange.violations = checkResponse({ method, path: pathOnly, status: res.status, headers: Object.fromEntries(res.headers), body: json, text });
+      if (sampled) exchange.violations = checkResponse({ method, path: pathOnly, status: res.status, headers: Object.fromEntries(res.headers), body: json, text });
       exchange.operation = `${method} ${pathOnly.replace(/\/v1\/jobs\/[^/]+/, '/v1/jobs/{job_id}')}`;
     }
-    return { status: res.status, headers: res.headers, text, json, requestId, exchange };
+    return { status: res.status, headers: res.headers, text, json, requestId, exchange, sentAt: t0, doneAt };
   }
-}
-
-/** The target did not answer at all (refused, reset, timed out). */
-export class TransportError extends Error {
-  override name = 'TransportError';
 }
 
 /** A curl command reproducing an exchange, with the key as an environment variable. */
@@ -177,3 +252,5 @@ export function curlFor(exchange: Exchange): string {
   if (exchange.request.body !== undefined) parts.push('--data-binary', q(exchange.request.body));
   return parts.join(' ');
 }
+
+export { TransportError } from './errors.js';

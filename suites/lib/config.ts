@@ -13,7 +13,7 @@ export interface RunConfig {
   /** Base URL, no trailing slash. */
   target: string;
   /** Set when jobcert certifies its own embedded mock. */
-  embedded: { transport: 'http' | 'msw'; faults: string[]; processingMs: number } | null;
+  embedded: { transport: 'http' | 'msw'; faults: string[]; variants: string[]; processingMs: number } | null;
   keys: { primary: string; alt?: string; broke?: string };
   videos: Clip[];
   failingVideo?: string;
@@ -22,6 +22,14 @@ export interface RunConfig {
   seed?: number;
   jobTimeoutS: number;
   requestTimeoutMs: number;
+  /** Epoch ms after which no request goes out and no wait begins (--max-duration). */
+  deadlineAt: number;
+  /** How many checks run at once (they share each key's gate). */
+  concurrency: number;
+  /** Rate-limit discovery sends at most this many requests (--burst-max), and runs at most 15 s. */
+  burstMax: number;
+  /** VAL-3 is "the policy that requires a prompt"; a provider may be configured without it (--prompt-policy off). */
+  promptPolicy: 'required' | 'off';
   /** OBS-4: a JSON-lines file, a command template with {request_id}, or the embedded mock's memory. */
   logSource?: { kind: 'file'; path: string } | { kind: 'command'; template: string } | { kind: 'memory' };
 }

@@ -1,7 +1,7 @@
 /**
  * Worker setup: when certify runs the embedded mock in-process (msw transport),
- * each suite file gets its own engine with the run's faults, and fetch to the
- * target never leaves the process.
+ * the worker gets its own engine with the run's faults and variants, and fetch
+ * to the target never leaves the process.
  */
 import { setupServer } from 'msw/node';
 import { afterAll } from 'vitest';
@@ -13,6 +13,7 @@ const config = runConfig();
 if (config.embedded?.transport === 'msw') {
   const engine = createEngine({
     faults: config.embedded.faults,
+    variants: config.embedded.variants,
     processingMs: config.embedded.processingMs,
     accounts: [
       { name: 'primary', key: config.keys.primary, credits: 1_000_000 },

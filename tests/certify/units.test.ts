@@ -8,11 +8,17 @@ import { selects, summarize, withDerivedChecks, type CheckResult, type Complianc
 
 describe('Retry-After (RATE-2): both RFC 9110 forms', () => {
   const now = Date.parse('2026-11-27T10:00:00Z');
+  // An HTTP-date is whole seconds: it is read as the end of its second, so a probe never goes out early.
   it.each([
-    ['1', 1000], ['120', 120_000], [' 3 ', 3000], ['Fri, 27 Nov 2026 10:00:05 GMT', 5000], ['Fri, 27 Nov 2026 09:59:00 GMT', 0],
-  ])('%j → %i ms', (value, ms) => expect(parseRetryAfter(value, now)).toBe(ms));
+    ['1', 1000], ['120', 120_000], [' 3 ', 3000], ['Fri, 27 Nov 2026 10:00:05 GMT', 6000], ['Fri, 27 Nov 2026 09:59:00 GMT', 0],
+  ])('%j → %i ms', (value, ms) => expect(parseRetryAfter(value, null, now)).toBe(ms));
   it.each(['', '-1', '1.5', 'soon', '2026-11-27T10:00:05Z', 'Fri, 27 Nov 2026 10:00:05 UTC'])('%j is not a valid Retry-After', (value) => {
-    expect(parseRetryAfter(value, now)).toBeUndefined();
+    expect(parseRetryAfter(value, null, now)).toBeUndefined();
+  });
+  it('measures an HTTP-date against the response Date, so a provider clock that is off is still waited for right', () => {
+    // The provider's clock is 30 s ahead of ours: its Retry-After date is 2 s after its own Date.
+    expect(parseRetryAfter('Fri, 27 Nov 2026 10:00:32 GMT', 'Fri, 27 Nov 2026 10:00:30 GMT', now)).toBe(3000);
+    expect(parseRetryAfter('Fri, 27 Nov 2026 10:00:32 GMT', 'not a date', now)).toBe(33_000);
   });
 });
 
@@ -38,7 +44,7 @@ describe('redaction', () => {
 });
 
 const check = (over: Partial<CheckResult>): CheckResult => ({
-  id: 'auth.x', rule_ids: ['AUTH-1'], family: 'AUTH', level: 'must', title: 't', status: 'pass', message: '', duration_ms: 1, evidence: [], request_ids: [], repro: null, notes: [], ...over,
+  id: 'auth.x', rule_ids: ['AUTH-1'], family: 'AUTH', level: 'must', title: 't', status: 'pass', message: '', duration_ms: 1, requests: 0, evidence: [], request_ids: [], repro: null, notes: [], ...over,
 });
 
 describe('results', () => {

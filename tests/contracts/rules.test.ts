@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_RULES, RULES } from '../../contracts/rules.js';
 import { FAULT_NAMES, FAULTS } from '../../mocks/engine/faults.js';
+import { VARIANT_NAMES } from '../../mocks/engine/variants.js';
 
 const spec = readFileSync(new URL('../../contracts/SPEC.md', import.meta.url), 'utf8');
 
@@ -40,8 +41,11 @@ describe('the fault catalogue (mocks/engine/faults.ts)', () => {
 });
 
 describe('README', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   it('lists every fault', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     expect(FAULT_NAMES.filter((n) => !readme.includes(`\`${n}\``))).toEqual([]);
+  });
+  it('lists every legal variation', () => {
+    expect(VARIANT_NAMES.filter((n) => !readme.includes(`| \`${n}\` |`))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validatorFor } from '../../contracts/ajv.js';
+import { STATUS_OF } from '../../contracts/errors.js';
 import { schemasByName } from '../../contracts/schemas.js';
 import { operations, resolveRef, specExamples, type ResponseObject } from '../../contracts/spec.js';
 
@@ -36,6 +37,16 @@ describe('contracts/openapi.yaml', () => {
 
   it('requires the API key everywhere but /health (AUTH-5)', () => {
     expect(operations.filter((o) => !o.requiresKey).map((o) => o.path)).toEqual(['/health']);
+  });
+
+  it('STATUS_OF (contracts/errors.ts) pairs each code with its ERR-2 status', () => {
+    const spec = readFileSync(new URL('../../contracts/SPEC.md', import.meta.url), 'utf8');
+    const line = spec.split('\n').find((l) => l.includes('**ERR-2**')) ?? '';
+    // "`a` `b` (401), `c` (402)": each parenthesised status applies to the codes before it.
+    const pairs: [string, number][] = [];
+    for (const m of line.matchAll(/((?:`[a-z_]+`\s*)+)\((\d{3})\)/g)) for (const c of m[1]!.matchAll(/`([a-z_]+)`/g)) pairs.push([c[1]!, Number(m[2])]);
+    expect(pairs.length).toBe(13);
+    expect(Object.entries(STATUS_OF).sort()).toEqual(pairs.sort());
   });
 
   it('lists exactly the error codes of ERR-2', () => {

@@ -82,19 +82,29 @@ function ownJob(ctx: RouteContext): JobRecord | undefined {
 
 const notFound = (): RouteResult => fail({ code: 'not_found', message: 'Job not found' });
 
+function invalidStartBody(ctx: RouteContext): RouteResult | undefined {
+  if (!validateStart(relaxed(ctx.body, ctx))) return invalid(validateStart, ctx);
+  if (ctx.state.faults.has('val-rejects-canvas') && (ctx.body as StartJobRequest).composition?.canvas) {
+    return fail({ code: 'invalid_request', message: 'composition.canvas is not supported', param: 'composition.canvas' });
+  }
+  return undefined;
+}
+
 export const startJob: RouteHandler = (ctx) => {
   const account = ctx.account as Account;
   const { faults } = ctx.state;
-  if (!validateStart(relaxed(ctx.body, ctx))) return invalid(validateStart, ctx);
-  if (faults.has('val-rejects-canvas') && (ctx.body as StartJobRequest).composition?.canvas) {
-    return fail({ code: 'invalid_request', message: 'composition.canvas is not supported', param: 'composition.canvas' });
-  }
+  // SPEC does not order body validation and job lookup; the lookup-first variant makes the other choice.
+  const lookupFirst = ctx.state.variants.has('lookup-first');
+  const early = lookupFirst ? undefined : invalidStartBody(ctx);
+  if (early) return early;
   const job = ownJob(ctx);
   if (!job) return notFound();
   const restartable = job.status === 'created' || job.status === 'failed';
   if (!restartable && !faults.has('idem-double-charge')) {
     return fail({ code: 'job_not_startable', message: `job is ${job.status}; only created or failed jobs can be started` });
   }
+  const late = lookupFirst ? invalidStartBody(ctx) : undefined;
+  if (late) return late;
   const body = ctx.body as StartJobRequest;
   const { settings, violation } = resolveStart(job, body, SOURCE_SIZE, ctx.state.policy);
   if (violation && !waived(violation, faults)) {

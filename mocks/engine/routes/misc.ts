@@ -26,8 +26,11 @@ const MAGIC: Record<string, number[]> = {
 
 /** GET/HEAD /artifacts/{job_id}.{ext}?sig=…: a signed link, no API key (LIFE-6). */
 export const getArtifact: RouteHandler = (ctx) => {
-  const match = /^\/artifacts\/([^/.]+)\.[a-z]+$/.exec(ctx.req.url.split('?', 1)[0] ?? '');
-  const job = match ? ctx.state.jobs.artifact(match[1] ?? '', ctx.query.get('sig') ?? '', ctx.now) : undefined;
+  // The id is percent-encoded in the path (ids may carry dots and colons: the opaque-ids variant).
+  const match = /^\/artifacts\/([^/]+)\.[a-z]+$/.exec(ctx.req.url.split('?', 1)[0] ?? '');
+  let id = '';
+  try { id = decodeURIComponent(match?.[1] ?? ''); } catch { id = ''; }
+  const job = match ? ctx.state.jobs.artifact(id, ctx.query.get('sig') ?? '', ctx.now) : undefined;
   if (!job) return fail({ code: 'not_found', message: 'Artifact not found' });
   const type = ctx.state.faults.has('life-artifact-wrong-type') ? 'application/octet-stream' : MEDIA_TYPES[job.output_format];
   const bytes = new Uint8Array([...(MAGIC[MEDIA_TYPES[job.output_format]] ?? []), ...new TextEncoder().encode(`jobcert mock artifact for ${job.id}\n`)]);

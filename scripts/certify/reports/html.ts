@@ -4,6 +4,7 @@
  * with its evidence and curl, and a filter by status.
  */
 import type { CheckResult, Compliance } from '../results.js';
+import { describeRateLimit } from './rate-limit.js';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const LABEL: Record<CheckResult['status'], string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', error: 'ERROR' };
@@ -55,10 +56,11 @@ pre{background:#10141c;color:#e6e6e6;padding:8px;overflow:auto;white-space:pre-w
 </style></head><body>
 <header><h1>jobcert: ${doc.verdict === 'pass' ? 'PASS' : 'FAIL'}</h1>
 <div>${esc(doc.target)} · profile ${doc.profile}${doc.strict ? ' · strict' : ''} · ${esc(doc.started_at)} · ${(doc.duration_ms / 1000).toFixed(1)} s · jobcert ${esc(doc.version)}</div>
-<div>${s.total} checks: ${s.pass} passed, ${s.fail} failed, ${s.error} errored, ${s.skip} skipped · ${s.gating_failures} gating failures</div></header>
+<div>${s.total} checks: ${s.pass} passed, ${s.fail} failed, ${s.error} errored${s.blocked ? ` (${s.blocked} blocked)` : ''}, ${s.skip} skipped · ${s.gating_failures} gating failures · ${s.requests} requests</div></header>
 <main>
 <h2>Families</h2><table><tr><th>family</th><th>pass</th><th>fail</th><th>error</th><th>skip</th></tr>${families}</table>
 ${clips}
+${doc.rate_limit ? `<h2>Observed rate limit</h2><p class="rate">${esc(describeRateLimit(doc.rate_limit))}</p>` : ''}
 <h2>Checks</h2>
 <div class="filters" id="filters"><button data-f="all" class="on">all</button><button data-f="fail">failed</button><button data-f="error">errored</button><button data-f="pass">passed</button><button data-f="skip">skipped</button></div>
 ${doc.checks.map(checkHtml).join('\n')}

@@ -1,5 +1,6 @@
 /** compliance.md: a table per family, failing evidence folded (GitHub renders <details>). */
 import type { CheckResult, Compliance } from '../results.js';
+import { describeRateLimit } from './rate-limit.js';
 
 const ICON: Record<CheckResult['status'], string> = { pass: '✅', fail: '❌', skip: '⏭', error: '⚠️' };
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -10,7 +11,8 @@ export function renderMarkdown(doc: Compliance): string {
   const s = doc.summary;
   lines.push(`# jobcert compliance: ${doc.verdict === 'pass' ? '✅ PASS' : '❌ FAIL'}`, '');
   lines.push(`Target \`${doc.target}\`, profile ${doc.profile}${doc.strict ? ' (strict: SHOULD rules gate)' : ''}, started ${doc.started_at}, ${(doc.duration_ms / 1000).toFixed(1)} s.`, '');
-  lines.push(`**${s.total} checks**: ${s.pass} passed, ${s.fail} failed, ${s.error} errored, ${s.skip} skipped; ${s.gating_failures} gating failures.`, '');
+  lines.push(`**${s.total} checks**: ${s.pass} passed, ${s.fail} failed, ${s.error} errored${s.blocked ? ` (${s.blocked} blocked by a key that stayed throttled, RATE-3)` : ''}, ${s.skip} skipped; ${s.gating_failures} gating failures; ${s.requests} requests.`, '');
+  if (doc.rate_limit) lines.push('## Observed rate limit', '', cell(describeRateLimit(doc.rate_limit)), '');
   if (doc.clips.length > 0) {
     lines.push('## Clips', '', '| clip | status | processing | credits |', '|---|---|---|---|');
     for (const c of doc.clips) lines.push(`| ${cell(c.label)} | ${c.status ?? '—'} | ${c.processing_ms !== undefined ? `${(c.processing_ms / 1000).toFixed(1)} s` : '—'} | ${c.credits ?? '—'} |`);

@@ -1,0 +1,50 @@
+/**
+ * How a check can end, and who is to blame. A check `fail`s only when a rule it
+ * cites is broken; when something else went wrong (another rule it relied on,
+ * the transport, a stuck key, the clock), it ends as `error` with the reason, so
+ * one broken rule never blames another family.
+ */
+
+/** A cited rule is broken: the check fails. */
+export class CheckFailure extends Error {
+  override name = 'CheckFailure';
+}
+
+export function fail(message: string): never {
+  throw new CheckFailure(message);
+}
+
+/**
+ * A rule the check relied on did not hold. The check that cites `rule` fails
+ * with it; any other check could not be judged and ends as `error`.
+ */
+export class RuleBroken extends Error {
+  override name = 'RuleBroken';
+  constructor(readonly rule: string, message: string) {
+    super(message);
+  }
+}
+
+export function broken(rule: string, message: string): never {
+  throw new RuleBroken(rule, message);
+}
+
+/** A check could not be judged because something it relied on broke (see RuleBroken). */
+export class NotJudged extends Error {
+  override name = 'NotJudged';
+}
+
+/** The key a check needs is proven stuck (RATE-3): the check ends at once instead of waiting. */
+export class Blocked extends Error {
+  override name = 'Blocked';
+}
+
+/** The run deadline (--max-duration) or the check's own time budget passed. */
+export class OutOfTime extends Error {
+  override name = 'OutOfTime';
+}
+
+/** The target did not answer at all (refused, reset, timed out, broken HTTP). */
+export class TransportError extends Error {
+  override name = 'TransportError';
+}

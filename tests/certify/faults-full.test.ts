@@ -1,0 +1,34 @@
+// Faults without --only: the whole run against a broken mock. The fault table
+// (faults.test.ts) proves each check catches its fault in isolation; this proves
+// a fault cannot poison the rest of the run: it stays bounded, only the fault's
+// family fails, and the checks that could not be judged end as `error` with the
+// reason (the knock-ons, printed). `npm test` runs the faults that can poison a
+// run (the RATE ones and a hang); `npm run test:faults:full` runs every fault.
+import { describe, expect, it } from 'vitest';
+import { FAULT_NAMES, FAULTS, type FaultName } from '../../mocks/engine/faults.js';
+import { runPool } from './pool.js';
+import { runCertify } from './run-certify.js';
+
+const POISONING: FaultName[] = [...FAULT_NAMES.filter((f) => FAULTS[f].family === 'RATE'), 'life-stuck-processing'];
+const faults = process.env.JOBCERT_FAULTS_FULL === 'all' ? FAULT_NAMES : POISONING;
+/** A quick run against a provider that never recovers must end in under 3 minutes (the issue's bound); every fault gets the same. */
+const BOUND_MS = 180_000;
+
+const runs = runPool(faults, 3, (fault) => runCertify(['--mock-fault', fault, '--strict', '--job-timeout', '10', '--quiet'], { timeoutMs: BOUND_MS + 60_000 }));
+
+describe('a fault does not poison the run (certify without --only)', () => {
+  it.each(faults)('%s', async (fault) => {
+    const run = await runs.get(fault);
+    const info = FAULTS[fault];
+    expect(run.doc, `no compliance.json; stderr: ${run.stderr.slice(0, 500)}`).toBeDefined();
+    // Boundedness is the property under test here, not a performance figure.
+    expect(run.ms, 'the run ends within the bound').toBeLessThan(BOUND_MS);
+    const checks = run.doc!.checks;
+    const failed = checks.filter((c) => c.status === 'fail');
+    expect(failed.length, `${fault} went unnoticed`).toBeGreaterThan(0);
+    expect(failed.filter((c) => c.family !== info.family).map((c) => `${c.id}: ${c.message.slice(0, 200)}`), 'failures outside the fault\'s family').toEqual([]);
+    expect(run.code).toBe(1);
+    const knockOns = checks.filter((c) => c.status === 'error' && c.family !== info.family);
+    console.log(`${fault}: ${(run.ms / 1000).toFixed(1)} s, ${run.doc!.summary.requests} requests; fails ${failed.map((c) => c.id).join(', ')}; knock-ons: ${knockOns.length ? knockOns.map((c) => `${c.id}${c.blocked ? ' (blocked)' : ''}`).join(', ') : 'none'}`);
+  }, BOUND_MS + 120_000);
+});

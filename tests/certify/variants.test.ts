@@ -1,0 +1,49 @@
+// The other half of the proof: certify passes every *conformant* provider, not
+// only catches every fault. Each legal variation of the mock (variants.ts), and
+// a few combinations, is certified over loopback HTTP without --strict: every
+// MUST check passes, and a SHOULD check fails only where the variant skips that
+// very SHOULD. A check that fails on a legal variation is a false failure.
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../contracts/rules.js';
+import { FAULTS } from '../../mocks/engine/faults.js';
+import { VARIANT_NAMES, VARIANTS, type VariantInfo } from '../../mocks/engine/variants.js';
+import { runCertify, type CertifyRun } from './run-certify.js';
+import { runPool } from './pool.js';
+
+export const COMBINATIONS: string[][] = [
+  ['retry-after-date', 'clock-skew', 'bucket-large', 'uuid-ids'],
+  ['window-limit', 'lookup-first', 'extra-members', 'charset-variants', 'header-case', 'no-keepalive', 'compression'],
+  ['slow-processing', 'retry-after-long', 'idem-in-progress', 'replayed-false', 'param-pointer', 'rfc3339-offsets', 'minimal-job', 'opaque-ids'],
+  ['no-request-id-echo', 'no-ratelimit-fields', 'no-challenge', 'instant-processing', 'latency'],
+];
+
+const cases = [...VARIANT_NAMES.map((v) => [v]), ...COMBINATIONS];
+const label = (variants: string[]): string => variants.join('+');
+
+/** The SHOULD rules a set of variants legally skips. */
+function skippedShoulds(variants: string[]): Set<string> {
+  const faults = variants.flatMap((v) => (VARIANTS[v as keyof typeof VARIANTS] as VariantInfo).shouldFaults ?? []);
+  return new Set(faults.flatMap((f) => FAULTS[f].rules));
+}
+
+// Runs overlap (most of a run is waiting on the rate limit), four at a time.
+const runs = runPool(cases, 4, (variants) => runCertify([...variants.flatMap((v) => ['--mock-variant', v]), '--quiet'], { timeoutMs: 300_000 }));
+
+describe('certify passes every legal variation of the mock (no false failures)', () => {
+  it.each(cases.map((c) => [label(c), c] as const))('%s', async (_name, variants) => {
+    const run: CertifyRun = await runs.get(variants);
+    expect(run.doc, `no compliance.json; stderr: ${run.stderr.slice(0, 500)}`).toBeDefined();
+    const doc = run.doc!;
+    const skipped = skippedShoulds(variants);
+    const falseFailures = doc.checks.filter((c) => {
+      if (c.status === 'pass') return false;
+      // A SHOULD check may fail only where the variant skips that very SHOULD.
+      return !(c.level === 'should' && c.status === 'fail' && c.rule_ids.every((r) => skipped.has(r)));
+    });
+    expect(falseFailures.map((c) => `${c.id} (${c.rule_ids.join(', ')}): ${c.status}: ${c.message.slice(0, 300)}`), `false failures on ${label(variants)}`).toEqual([]);
+    expect(run.code, 'exit code without --strict').toBe(0);
+    expect(doc.rate_limit?.throttled, 'the limit was discovered').toBe(true);
+    for (const rule of skipped) expect(RULES.find((r) => r.id === rule)?.level, `${rule} is a SHOULD`).toBe('should');
+    console.log(`${label(variants)}: ${doc.summary.requests} requests in ${(doc.duration_ms / 1000).toFixed(1)} s; rate limit ${doc.rate_limit?.requests_before_first_429} before the first 429, refill ${doc.rate_limit?.refill_per_second}/s`);
+  }, 600_000);
+});
