@@ -36,6 +36,18 @@ function headerValidator(name: string, header: HeaderObject): (v: unknown) => bo
   return fn;
 }
 
+/**
+ * A job that stores what a start should have refused or normalized shows it in
+ * its body: an incomplete or out-of-range composition is VAL-5's (what the job
+ * stores has every field), another stored request value VAL-1's.
+ */
+function storedValueRule(instancePath: string): string | undefined {
+  const path = instancePath.replace(/^\/jobs\/\d+/, '');
+  if (path.startsWith('/composition')) return 'VAL-5';
+  if (/^\/(preview_duration|background|text_prompt)(\/|$)/.test(path)) return 'VAL-1';
+  return undefined;
+}
+
 /** Violations of the spec by one response; an empty list means it conforms. Unknown routes are not the spec's business. */
 export function checkResponse(res: ObservedResponse): Violation[] {
   const pathname = res.path.split('?', 1)[0] ?? res.path;
@@ -44,7 +56,11 @@ export function checkResponse(res: ObservedResponse): Violation[] {
   const { op } = found;
   const where = `${op.operationId} ${res.status}`;
   const documented = op.operation.responses[String(res.status)] ?? op.operation.responses.default;
-  if (!documented) return [{ where, message: `status ${res.status} is not documented for ${op.operationId} (documented: ${Object.keys(op.operation.responses).join(', ')})` }];
+  if (!documented) {
+    // A 401 where no key is needed is AUTH-5's; a 5xx, ERR-3's.
+    const rule = res.status === 401 && !op.requiresKey ? 'AUTH-5' : res.status >= 500 ? 'ERR-3' : undefined;
+    return [{ where, message: `status ${res.status} is not documented for ${op.operationId} (documented: ${Object.keys(op.operation.responses).join(', ')})`, ...(rule ? { rule } : {}) }];
+  }
   const spec = documented.$ref ? resolveRef<ResponseObject>(documented.$ref) : documented;
   const out: Violation[] = [];
 
@@ -69,7 +85,10 @@ export function checkResponse(res: ObservedResponse): Violation[] {
     } else if (entry[1].schema?.$ref) {
       const validate = validatorFor(entry[1].schema.$ref as string, 'all');
       if (!validate(res.body)) {
-        for (const e of validate.errors ?? []) out.push({ where, message: `body${e.instancePath.replace(/\//g, '.')} ${e.message ?? 'is invalid'}`, ...tag });
+        for (const e of validate.errors ?? []) {
+          const rule = tag.rule ?? storedValueRule(e.instancePath);
+          out.push({ where, message: `body${e.instancePath.replace(/\//g, '.')} ${e.message ?? 'is invalid'}`, ...(rule ? { rule } : {}) });
+        }
       }
     }
   }

@@ -12,13 +12,22 @@ import './life.suite.js';
 import './schema.suite.js';
 
 // Discover the rate limit before any check sends traffic, so the burst it sees
-// is the key's full allowance and every check is paced from the start. A
-// failure here is reported by the checks that need it (they retry it).
-import { beforeAll } from 'vitest';
+// is the key's full allowance and every check is paced from the start; only
+// when a selected check uses it (--only OBS-4 needs no flood). A failure here is
+// reported by the checks that need it (they retry it).
+import { beforeAll, type RunnerTestSuite } from 'vitest';
+import { usesDiscovery } from './lib/check.js';
 import { runConfig } from './lib/config.js';
 import { rateDiscovery } from './lib/rate.js';
 
-beforeAll(async () => {
+function selected(suite: RunnerTestSuite): string[] {
+  return suite.tasks.flatMap((t) => (t.type === 'suite' ? selected(t) : t.mode === 'run' ? [t.name] : []));
+}
+
+// vitest hands the suite as the second argument; the first must be a destructured fixtures object.
+// eslint-disable-next-line no-empty-pattern
+beforeAll(async ({}, suite) => {
+  if (!selected(suite as RunnerTestSuite).some((name) => usesDiscovery.has(name))) return;
   const config = runConfig();
   await rateDiscovery(config, AbortSignal.timeout(Math.max(1, config.deadlineAt - Date.now()))).catch(() => undefined);
 }, 60_000);

@@ -35,7 +35,7 @@ describe('LIFE', () => {
       const id = await draftOf(client, clip.url);
       expect((await readJob(client, id)).status, 'a draft is created').toBe('created');
       expectServed(await start(client, id), 'starting the draft');
-      const done = await pollUntilTerminal(client, id, config.jobTimeoutS);
+      const done = await pollUntilTerminal(client, id, config.jobTimeoutS, 'primary', { firstReadNow: true });
       const charges = await chargesFor(client, id);
       row({ label: clip.label, url: clip.url, status: String(done.job.status), processing_ms: done.elapsedMs, credits: charges.reduce((n, c) => n + (c.credits ?? 0), 0) });
       expect(done.job.status, `clip ${clip.label}`).toBe('completed');
@@ -47,7 +47,7 @@ describe('LIFE', () => {
   check('life.failed', ['LIFE-1', 'LIFE-2'], 'a failing source ends failed with an error and no output_url', async ({ client }) => {
     const id = await draftOf(client, config.failingVideo as string);
     expectServed(await start(client, id), 'starting the draft');
-    const done = await pollUntilTerminal(client, id, config.jobTimeoutS);
+    const done = await pollUntilTerminal(client, id, config.jobTimeoutS, 'primary', { firstReadNow: true });
     expect(done.job.status).toBe('failed');
     const error = done.job.error as { code?: unknown; message?: unknown } | undefined;
     expect(typeof error?.code === 'string' && typeof error.message === 'string', 'error {code, message}').toBe(true);

@@ -25,6 +25,7 @@ const brief = (r: Reply): string => `${r.status}${r.json?.error?.code ? ` ${Stri
 export function expectServed(r: Reply, what: string): void {
   if (r.status >= 200 && r.status < 300) return;
   if (r.status === 429) broken('RATE-3', `${what}: still 429 after waiting its Retry-After ${4} times`);
+  if (r.status >= 500) broken('ERR-3', `${what} got ${brief(r)} (no request may get a 5xx)`);
   broken('AUTH-1', `${what} is a valid request with a valid key, yet got ${brief(r)}`);
 }
 
@@ -46,6 +47,8 @@ export function errorOf(r: Reply): { code: string; message: string; request_id: 
  * rule: the check citing it fails, any other check is not judged.
  */
 export function expectOutcome(r: Reply, want: { status: number; code?: string }, rule: string, label: string): void {
+  // No request may get a 5xx: that is ERR-3's, whatever the request was for.
+  if (r.status >= 500 && want.status < 500) broken('ERR-3', `${label}: expected ${want.status}${want.code ? ` ${want.code}` : ''}, got ${brief(r)}`);
   if (r.status !== want.status) broken(rule, `${label}: expected ${want.status}${want.code ? ` ${want.code}` : ''}, got ${brief(r)}`);
   if (want.code !== undefined) {
     const { code } = errorOf(r);
@@ -71,6 +74,12 @@ export async function getJob(client: Client, id: string, key: KeyRole = 'primary
 /** GET /v1/jobs/{id} that must succeed; returns the job. */
 export async function readJob(client: Client, id: string, key: KeyRole = 'primary'): Promise<Record<string, unknown>> {
   const r = await getJob(client, id, key);
+  expectServed(r, `reading job ${id}`);
+  return r.json as Record<string, unknown>;
+}
+
+async function readJobNow(client: Client, id: string, key: KeyRole): Promise<Record<string, unknown>> {
+  const r = await client.get(`/v1/jobs/${encodeURIComponent(id)}`, { key, bypassGate: true });
   expectServed(r, `reading job ${id}`);
   return r.json as Record<string, unknown>;
 }
@@ -107,14 +116,18 @@ export interface PollResult {
   elapsedMs: number;
 }
 
-/** Polls with backoff (250 ms doubling to 2 s) until terminal or the caller's job timeout (LIFE-3). */
-export async function pollUntilTerminal(client: Client, id: string, timeoutS: number, key: KeyRole = 'primary'): Promise<PollResult> {
+/**
+ * Polls with backoff (250 ms doubling to 2 s) until terminal or the caller's
+ * job timeout (LIFE-3). `firstReadNow`: the first read goes past the pacing,
+ * right after the start, so a short processing state is still seen (LIFE-2).
+ */
+export async function pollUntilTerminal(client: Client, id: string, timeoutS: number, key: KeyRole = 'primary', opts: { firstReadNow?: boolean } = {}): Promise<PollResult> {
   const t0 = Date.now();
   const deadline = t0 + timeoutS * 1000;
   const seen: Record<string, unknown>[] = [];
   let delay = 250;
-  for (;;) {
-    const job = await readJob(client, id, key);
+  for (let read = 0; ; read++) {
+    const job = read === 0 && opts.firstReadNow ? await readJobNow(client, id, key) : await readJob(client, id, key);
     seen.push(job);
     const status = job.status;
     if (status === 'completed' || status === 'failed') return { job, seen, elapsedMs: Date.now() - t0 };

@@ -129,6 +129,9 @@ async function rejudged(err: unknown, rules: string[], recorder: Recorder, confi
   return new NotJudged(`not judged: ${recorder.throttledWrites} of its writes were throttled (429) and retried, and a throttled start has effects on this provider (RATE-5), so this may be the throttled copy's doing: ${err.message}`);
 }
 
+/** Names of the checks that use the rate-limit discovery, so it can run first when one of them is selected. */
+export const usesDiscovery = new Set<string>();
+
 export function check(id: string, rules: string[], title: string, fn: (t: CheckContext) => Promise<void>, opts: CheckOptions = {}): void {
   const family = id.split('.')[0]?.toUpperCase() ?? 'OTHER';
   // SHOULD only when every cited rule is a SHOULD; a check citing no rule (SCHEMA) gates.
@@ -136,7 +139,9 @@ export function check(id: string, rules: string[], title: string, fn: (t: CheckC
   const config = runConfig();
   // vitest's own timeout is only a backstop: budgets and the deadline end a check first.
   const backstop = Math.max(10_000, config.deadlineAt - Date.now() + 20_000);
-  test(`${id} [${rules.join(' ')}] ${title}`, { timeout: backstop }, async (ctx: TestContext) => {
+  const name = `${id} [${rules.join(' ')}] ${title}`;
+  if (opts.rate || opts.pressure) usesDiscovery.add(name);
+  test(name, { timeout: backstop }, async (ctx: TestContext) => {
     const recorder = new Recorder(config);
     const meta: CheckMeta = { id, rules, family, level, title, exchanges: [], exchanges_total: 0, request_ids: [], notes: [] };
     ctx.task.meta.jobcert = meta;

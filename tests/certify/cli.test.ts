@@ -20,7 +20,7 @@ describe('jobcert certify: usage errors exit 2', () => {
     [['--profile', 'slow'], /--profile must be quick or full/],
     [['--target', 'http://127.0.0.1:1'], /--target needs --api-key/],
     [['--target', 'http://127.0.0.1:1', '--api-key', 'k1'], /--target needs --video-url/],
-    [['--target', 'ftp://127.0.0.1:1', '--api-key', 'k1'], /only http and https/],
+    [['--target', 'ftp://127.0.0.1:1', '--api-key', 'k1', '--video-url', 'https://a.example/v.mp4'], /--target must use http or https, not ftp/],
     [['--only', 'AUTH,NOPE'], /--only: unknown family or rule "NOPE"/],
     [['--mock-fault', 'nope'], /unknown fault "nope"/],
     [['--job-timeout', '-5'], /--job-timeout must be a number/],
@@ -98,12 +98,12 @@ describe('OBS-4 against an external target with --log-source', () => {
       expect(run.doc?.checks.find((c) => c.id === 'obs.logs')?.status, `${source}: ${run.stderr}`).toBe('pass');
       expect(run.code).toBe(0);
     }
-  });
+  }, 120_000);
 
   it('logs without the job id fail OBS-4', async () => {
     const run = await runCertify(args(faulty.url, `${dir}/faulty.log`));
     expect(run.doc?.checks.find((c) => c.id === 'obs.logs')?.status).toBe('fail');
     expect(run.code).toBe(1);
-  });
+  }, 60_000);
 });
 

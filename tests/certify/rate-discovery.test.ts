@@ -38,8 +38,9 @@ describe('rate-limit discovery (RATE-1)', () => {
   it('finds a larger bucket without a hint (no RateLimit fields)', async () => {
     const { profile } = await discoverOn({ rateLimit: { capacity: 100, refillPerSecond: 50 }, faults: ['rate-no-headers'] });
     expect([profile.throttled, profile.policy_header]).toEqual([true, null]);
+    // 100 in the bucket, plus what refilled (50/s) while the burst was on its way.
     expect(profile.requests_before_first_429).toBeGreaterThanOrEqual(95);
-    expect(profile.requests_before_first_429).toBeLessThanOrEqual(140);
+    expect(profile.requests_before_first_429).toBeLessThanOrEqual(170);
   });
 
   it('reads an HTTP-date Retry-After against the Date header', async () => {
