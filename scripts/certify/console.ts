@@ -1,6 +1,7 @@
 /** What certify prints: one line per check as it finishes (grouped by family), then the verdict table. */
 import type { ReportPaths } from './reports/write.js';
 import { describeRateLimit } from './reports/rate-limit.js';
+import { describeTransport } from './reports/transport.js';
 import type { CheckResult, Compliance } from './results.js';
 
 export interface Console {
@@ -33,9 +34,11 @@ export function createConsole(opts: { quiet: boolean; color: boolean; redact: (s
       for (const [f, n] of Object.entries(s.by_family)) out(`${f.padEnd(8)} ${String(n.pass).padStart(4)} ${String(n.fail).padStart(4)} ${String(n.error).padStart(5)} ${String(n.skip).padStart(4)}\n`);
       for (const c of doc.clips) out(`clip ${c.label}: ${c.status ?? '?'} in ${c.processing_ms !== undefined ? (c.processing_ms / 1000).toFixed(1) : '?'} s, ${c.credits ?? '?'} credits\n`);
       if (doc.rate_limit) out(`rate limit: ${describeRateLimit(doc.rate_limit)}\n`);
-      const verdict = doc.verdict === 'pass' ? paint('32;1', 'PASS') : paint('31;1', 'FAIL');
+      const verdict = doc.verdict === 'pass' ? paint('32;1', 'PASS') : doc.verdict === 'interrupted' ? paint('33;1', 'INTERRUPTED') : paint('31;1', 'FAIL');
+      const unfinished = s.unfinished ? ` (${s.unfinished} unfinished)` : '';
       const blocked = s.blocked ? ` (${s.blocked} blocked: a key stayed throttled, RATE-3)` : '';
-      out(`\nverdict ${verdict}: ${s.total} checks, ${s.pass} passed, ${s.fail} failed, ${s.error} errored${blocked}, ${s.skip} skipped (${s.gating_failures} gating), ${s.requests} requests in ${(doc.duration_ms / 1000).toFixed(1)} s\n`);
+      out(`\nverdict ${verdict}: ${s.total} checks, ${s.pass} passed, ${s.fail} failed, ${s.error} errored${blocked}${unfinished}, ${s.skip} skipped (${s.gating_failures} gating), ${s.requests} requests in ${(doc.duration_ms / 1000).toFixed(1)} s\n`);
+      if (doc.transport.failed > 0) out(`transport: ${describeTransport(doc.transport)}\n`);
       out(`reports: ${paths.json}\n         ${paths.markdown}\n         ${paths.html}\n         ${paths.junit}\n`);
     },
     error(text) { process.stderr.write(`${opts.redact(text)}\n`); },

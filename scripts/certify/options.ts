@@ -55,6 +55,8 @@ export interface CertifyOptions {
   strict: boolean;
   out?: string;
   quiet: boolean;
+  /** Checks start in a shuffled order with this seed (--shuffle): they must not depend on order. */
+  shuffle?: number;
   mock: { faults: string[]; variants: string[]; transport: 'http' | 'msw' };
 }
 
@@ -139,6 +141,7 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
     ...(merged.out !== undefined ? { out: merged.out } : {}),
     maxDurationS: int(merged.maxDuration, MAX_DURATION_DEFAULT_S[profile]),
     quiet: Boolean(merged.quiet),
+    ...(merged.shuffle ? { shuffle: merged.seed ?? Math.floor(Math.random() * 2_147_483_647) } : {}),
     mock: { faults, variants, transport },
   };
 }

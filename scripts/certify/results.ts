@@ -4,7 +4,7 @@
  * the run), and the verdict.
  */
 import type { ClipRow } from '../../suites/lib/check.js';
-import { curlFor, type Exchange } from '../../suites/lib/client.js';
+import { curlFor, type Exchange, type TransportFailure } from '../../suites/lib/client.js';
 import type { Violation } from '../../contracts/conformance.js';
 import type { RateProfile } from '../../suites/lib/rate.js';
 import { operations } from '../../contracts/spec.js';
@@ -25,6 +25,8 @@ export interface CheckResult {
   requests: number;
   /** Ended at once: a key it needs is stuck (RATE-3). */
   blocked?: boolean;
+  /** Requests that got no response, by what the transport did. */
+  transport?: Partial<Record<TransportFailure, number>>;
   evidence: Exchange[];
   request_ids: string[];
   repro: string | null;
@@ -40,9 +42,12 @@ export interface Compliance {
   strict: boolean;
   started_at: string;
   duration_ms: number;
-  verdict: 'pass' | 'fail';
+  /** interrupted: SIGINT or SIGTERM stopped the run; what finished is reported, the rest is listed as unfinished. */
+  verdict: 'pass' | 'fail' | 'interrupted';
   summary: {
     total: number; pass: number; fail: number; skip: number; error: number; gating_failures: number;
+    /** Checks left unfinished by an interrupt or the run deadline, among the errors. */
+    unfinished: number;
     /** Checks that ended at once because a key stayed throttled (RATE-3), among the errors. */
     blocked: number;
     /** Requests the whole run sent to the target. */
@@ -52,7 +57,27 @@ export interface Compliance {
   clips: ClipRow[];
   /** What the run found of the provider's rate limit (RATE-1). */
   rate_limit?: RateProfile;
+  /** What the transport did when no response came, over the run and per check. */
+  transport: TransportSummary;
   checks: CheckResult[];
+}
+
+export interface TransportSummary {
+  /** Requests that got no response at all. */
+  failed: number;
+  by_kind: Partial<Record<TransportFailure, number>>;
+  by_check: { id: string; status: Status; counts: Partial<Record<TransportFailure, number>> }[];
+}
+
+export function transportSummary(checks: CheckResult[]): TransportSummary {
+  const by_kind: Partial<Record<TransportFailure, number>> = {};
+  const by_check: TransportSummary['by_check'] = [];
+  for (const c of checks) {
+    if (!c.transport) continue;
+    by_check.push({ id: c.id, status: c.status, counts: c.transport });
+    for (const [k, n] of Object.entries(c.transport) as [TransportFailure, number][]) by_kind[k] = (by_kind[k] ?? 0) + n;
+  }
+  return { failed: Object.values(by_kind).reduce((a, b) => a + b, 0), by_kind, by_check };
 }
 
 export function reproFor(evidence: Exchange[], status: Status): string | null {
@@ -132,9 +157,10 @@ export function isGatingFailure(c: CheckResult, strict: boolean): boolean {
 
 export function summarize(checks: CheckResult[], strict: boolean): Compliance['summary'] {
   const by_family: Compliance['summary']['by_family'] = {};
-  const summary = { total: checks.length, pass: 0, fail: 0, skip: 0, error: 0, gating_failures: 0, blocked: 0, requests: 0, by_family };
+  const summary = { total: checks.length, pass: 0, fail: 0, skip: 0, error: 0, gating_failures: 0, unfinished: 0, blocked: 0, requests: 0, by_family };
   for (const c of checks) {
     summary[c.status]++;
+    if (c.status === 'error' && /^(unfinished|not run): /.test(c.message)) summary.unfinished++;
     summary.requests += c.requests;
     if (c.blocked) summary.blocked++;
     (by_family[c.family] ??= { pass: 0, fail: 0, skip: 0, error: 0 })[c.status]++;

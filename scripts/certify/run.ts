@@ -1,26 +1,28 @@
 /**
- * One certification run: bring up the target (the embedded mock when there is
- * none), make sure it answers (exit 3 if not), run the suites through vitest's
- * Node API, derive the run-wide checks, write the reports, return the exit code.
+ * One certification run: settle the report directory (exit 2 if unusable),
+ * bring up the target (the embedded mock when there is none), make sure it
+ * answers (exit 3 if not), run the checks through vitest's Node API, derive
+ * the run-wide checks, write the reports, return the exit code. An interrupt
+ * (SIGINT, SIGTERM) or the run deadline stops the checks at once and still
+ * writes the reports, listing what did not finish.
  */
-import { mkdtemp, rm, symlink, unlink } from 'node:fs/promises';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startVitest } from 'vitest/node';
-import { accountsWithKeys, createEngine, DEFAULT_ACCOUNTS, DEFAULT_PROCESSING_MS, startHttpServer, type RunningServer } from '../../mocks/index.js';
+import { join } from 'node:path';
+import { createVitest, type Vitest } from 'vitest/node';
+import { DEFAULT_ACCOUNTS, DEFAULT_PROCESSING_MS } from '../../mocks/index.js';
 import type { RunConfig } from '../../suites/lib/config.js';
 import { redactor } from '../../suites/lib/redact.js';
 import { createConsole } from './console.js';
 import { SELECTABLE_FAMILIES, type CertifyOptions, type Selection } from './options.js';
+import { pointLatest, prepareReportDir } from './report-dir.js';
 import { CheckCollector } from './reporter.js';
 import { writeReports } from './reports/write.js';
-import { isGatingFailure, summarize, withDerivedChecks, type CheckResult, type Compliance } from './results.js';
+import { isGatingFailure, summarize, transportSummary, withDerivedChecks, type CheckResult, type Compliance } from './results.js';
+import { bringUpTarget, MSW_TARGET, unreachable } from './target.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export const EXIT = { pass: 0, fail: 1, usage: 2, unreachable: 3 } as const;
+export const EXIT = { pass: 0, fail: 1, usage: 2, unreachable: 3, SIGINT: 130, SIGTERM: 143 } as const;
 
 /** Mock media (SPEC §3): the vendor's advice of a short, a long and a difficult clip. */
 export const EMBEDDED_CLIPS = [
@@ -29,11 +31,14 @@ export const EMBEDDED_CLIPS = [
   { label: 'difficult', url: 'https://media.example.com/clips/difficult-hair-and-glass.mp4?duration=20' },
 ];
 export const EMBEDDED_FAILING_CLIP = 'https://media.example.com/clips/fail-corrupt.mp4';
-const MSW_TARGET = 'http://127.0.0.1:9'; // in-process only; loopback discard port if interception ever failed
 
 /** The single test file holding every family's checks (they share one worker, its key gates and its rate discovery). */
 const ENTRY = 'suites/certify.entry.ts';
 const ALL_FAMILIES = new Set(SELECTABLE_FAMILIES as readonly string[]);
+/** Checks end themselves at the deadline; this backstop stops vitest if one does not. */
+const DEADLINE_GRACE_MS = 15_000;
+/** How long an interrupted or overdue run waits for vitest to wind down before reporting. */
+const WIND_DOWN_MS = 1000;
 
 /**
  * Which checks to run, for --only/--skip. Check names are `<family>.<name>
@@ -50,15 +55,24 @@ function plan(selection: Selection): RegExp | undefined {
   return new RegExp(`^${only}${skip}`);
 }
 
-async function reachable(target: string, timeoutMs: number): Promise<string | undefined> {
-  try {
-    await fetch(`${target}/health`, { redirect: 'manual', signal: AbortSignal.timeout(Math.min(timeoutMs, 5000)) });
-    return undefined;
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    return e.name === 'TimeoutError' ? 'no answer within 5 s' : (e.cause?.code ?? e.cause?.message ?? e.message);
-  }
+type Stop = { kind: 'signal'; signal: 'SIGINT' | 'SIGTERM' } | { kind: 'deadline' };
+
+/** SIGINT/SIGTERM while a run is on: stop it and report. A second signal exits at once. */
+function onInterrupt(): { stopped: Promise<Stop>; dispose(): void } {
+  let handler: ((signal: NodeJS.Signals) => void) | undefined;
+  const stopped = new Promise<Stop>((resolve) => {
+    handler = (signal) => {
+      if (handler) for (const s of ['SIGINT', 'SIGTERM'] as const) process.removeListener(s, handler);
+      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => process.exit(EXIT[s]));
+      resolve({ kind: 'signal', signal: signal as 'SIGINT' | 'SIGTERM' });
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+  return { stopped, dispose: () => { if (handler) for (const s of ['SIGINT', 'SIGTERM'] as const) process.removeListener(s, handler); } };
 }
+
+const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> => Promise.race([p, new Promise<undefined>((r) => { setTimeout(() => r(undefined), ms).unref(); })]);
 
 export async function certify(opts: CertifyOptions, version: string): Promise<number> {
   const startedAt = new Date();
@@ -66,42 +80,20 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
   const embedded = opts.target === undefined;
   const keys = embedded
     ? { primary: opts.keys.primary ?? DEFAULT_ACCOUNTS[0]!.key, alt: opts.keys.alt ?? DEFAULT_ACCOUNTS[1]!.key, broke: opts.keys.broke ?? DEFAULT_ACCOUNTS[2]!.key }
-    : opts.keys;
+    : { ...opts.keys, primary: opts.keys.primary as string };
   const redact = redactor([keys.primary, keys.alt, keys.broke]);
   const ui = createConsole({ quiet: opts.quiet, color: process.stdout.isTTY === true && !process.env.NO_COLOR, redact });
+  // Before anything runs: a report directory that cannot be written is a usage error now, not a lost run later.
+  const dir = prepareReportDir(opts.out, startedAt);
 
-  let server: RunningServer | undefined;
-  let logStream: WriteStream | undefined;
-  let scratch: string | undefined;
+  const interrupt = onInterrupt();
+  const target = await bringUpTarget(opts, keys);
   try {
-    let target: string;
-    let logSource: RunConfig['logSource'];
-    if (embedded && opts.mock.transport === 'http') {
-      scratch = await mkdtemp(join(tmpdir(), 'jobcert-'));
-      const logPath = join(scratch, 'mock.log');
-      const stream = (logStream = createWriteStream(logPath));
-      const engine = createEngine({
-        accounts: accountsWithKeys({ primary: keys.primary, second: keys.alt, broke: keys.broke }),
-        faults: opts.mock.faults,
-        variants: opts.mock.variants,
-        log: (entry) => { stream.write(`${JSON.stringify(entry)}\n`); },
-      });
-      server = await startHttpServer(engine);
-      target = server.url;
-      logSource = { kind: 'file', path: logPath };
-    } else if (embedded) {
-      target = MSW_TARGET;
-      logSource = { kind: 'memory' };
-    } else {
-      target = opts.target as string;
-    }
-    // A user-given log source wins over the embedded mock's own sink.
-    if (opts.logSource !== undefined) logSource = opts.logSource;
     const failingVideo = opts.run.failingVideo ?? (embedded ? EMBEDDED_FAILING_CLIP : undefined);
-
+    const logSource = opts.logSource ?? target.logSource;
     const config: RunConfig = {
       ...opts.run,
-      target,
+      target: target.url,
       deadlineAt: startedAt.getTime() + opts.maxDurationS * 1000,
       embedded: embedded ? { transport: opts.mock.transport, faults: opts.mock.faults, variants: opts.mock.variants, processingMs: DEFAULT_PROCESSING_MS } : null,
       keys: Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined)) as RunConfig['keys'],
@@ -111,12 +103,12 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
     };
 
     const extras = [opts.mock.faults.length ? `faults ${opts.mock.faults.join(', ')}` : '', opts.mock.variants.length ? `variants ${opts.mock.variants.join(', ')}` : ''].filter(Boolean).join('; ');
-    const shown = embedded ? `the embedded mock${extras ? ` with ${extras}` : ''} (${opts.mock.transport === 'msw' ? 'in-process' : target})` : target;
-    ui.header(`jobcert ${version}: certifying ${shown}, profile ${config.profile}`);
+    const shown = embedded ? `the embedded mock${extras ? ` with ${extras}` : ''} (${opts.mock.transport === 'msw' ? 'in-process' : target.url})` : target.url;
+    ui.header(`jobcert ${version}: certifying ${shown}, profile ${config.profile}${opts.shuffle !== undefined ? `, checks shuffled (seed ${opts.shuffle})` : ''}`);
     if (!(embedded && opts.mock.transport === 'msw')) {
-      const down = await reachable(target, config.requestTimeoutMs);
+      const down = await unreachable(target.url, config.requestTimeoutMs);
       if (down !== undefined) {
-        ui.error(`jobcert: the target ${target} could not be reached (${down})`);
+        ui.error(`jobcert: the target ${target.url} could not be reached (${down})`);
         return EXIT.unreachable;
       }
     }
@@ -124,48 +116,56 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
     const pattern = plan(opts.selection);
     const collector = new CheckCollector((r) => ui.result(r), redact);
     const previousExitCode = process.exitCode;
-    const vitest = await startVitest('test', [], {
+    const signalListeners = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
+    const vitest: Vitest = await createVitest('test', {
       root: ROOT, config: false, watch: false, include: [ENTRY], reporters: [collector], provide: { jobcert: config },
-      setupFiles: [join(ROOT, 'suites/lib/setup.ts')], pool: 'threads', sequence: { concurrent: true }, maxConcurrency: config.concurrency,
+      setupFiles: [join(ROOT, 'suites/lib/setup.ts')], pool: 'threads', maxConcurrency: config.concurrency,
+      sequence: { concurrent: true, ...(opts.shuffle !== undefined ? { shuffle: true, seed: opts.shuffle } : {}) },
       passWithNoTests: true, silent: true, ...(pattern ? { testNamePattern: pattern } : {}),
-    }, { logLevel: 'silent', cacheDir: join(scratch ?? tmpdir(), '.vite-jobcert') });
-    await vitest.close();
+    }, { logLevel: 'silent', cacheDir: join(target.scratch, '.vite-jobcert') });
+    // vitest's logger exits the process on SIGINT/SIGTERM; certify owns interrupts, because it must still write the reports.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const listener of process.listeners(signal)) if (!signalListeners.has(listener)) process.removeListener(signal, listener);
+    }
+    let backstop: NodeJS.Timeout | undefined;
+    const overdue = new Promise<Stop>((resolve) => { backstop = setTimeout(() => resolve({ kind: 'deadline' }), Math.max(0, config.deadlineAt - Date.now()) + DEADLINE_GRACE_MS); });
+    const finished = vitest.start().then(() => undefined);
+    const stop = await Promise.race([finished, interrupt.stopped, overdue]);
+    clearTimeout(backstop);
+    if (stop) {
+      ui.error(stop.kind === 'signal' ? `jobcert: ${stop.signal}: stopping the checks and writing the reports with what finished` : 'jobcert: the run deadline passed and some checks did not end; stopping them');
+      await within(vitest.cancelCurrentRun('keyboard-input'), WIND_DOWN_MS);
+    }
+    // vitest may not settle after a stop: its workers end with the process.
+    await within(vitest.close(), stop ? WIND_DOWN_MS : 30_000);
     process.exitCode = previousExitCode;
     for (const e of collector.loadErrors) ui.error(`jobcert: a suite failed to load: ${e}`);
 
-    const checks: CheckResult[] = withDerivedChecks(collector.results, opts.selection);
+    const reason = stop?.kind === 'signal' ? `the run was interrupted (${stop.signal})` : `the run deadline (--max-duration ${opts.maxDurationS} s) passed`;
+    const checks: CheckResult[] = withDerivedChecks([...collector.results, ...collector.unfinished(reason)], opts.selection);
     if (collector.loadErrors.length > 0) {
       checks.push({ id: 'harness.load', rule_ids: [], family: 'SCHEMA', level: 'must', title: 'every suite loaded', status: 'error', message: collector.loadErrors.join('; '), duration_ms: 0, requests: 0, evidence: [], request_ids: [], repro: null, notes: [] });
     }
     const summary = summarize(checks, opts.strict);
+    // Discovery's requests count where no check carried them.
+    if (collector.rateProfile && !checks.some((c) => c.id === 'rate.burst' && c.requests > 0)) summary.requests += collector.rateProfile.sent;
+    const gatingFailure = checks.some((c) => isGatingFailure(c, opts.strict)) || checks.length === 0;
     const doc: Compliance = {
-      tool: 'jobcert', version, target: embedded && opts.mock.transport === 'msw' ? 'embedded mock (in-process)' : target, profile: config.profile, strict: opts.strict,
+      tool: 'jobcert', version, target: embedded && opts.mock.transport === 'msw' ? 'embedded mock (in-process)' : target.url, profile: config.profile, strict: opts.strict,
       started_at: startedAt.toISOString(), duration_ms: Math.round(performance.now() - t0),
-      verdict: checks.some((c) => isGatingFailure(c, opts.strict)) || checks.length === 0 ? 'fail' : 'pass',
+      verdict: stop?.kind === 'signal' ? 'interrupted' : gatingFailure ? 'fail' : 'pass',
       summary, clips: checks.flatMap((c) => (c.clip ? [c.clip] : [])),
       ...(collector.rateProfile ? { rate_limit: collector.rateProfile } : {}),
+      transport: transportSummary(checks),
       checks,
     };
-    const dir = await reportDir(opts.out, startedAt);
     const paths = await writeReports(doc, dir, redact);
-    if (opts.out === undefined) await pointLatest(dir);
+    if (opts.out === undefined) pointLatest(dir);
     ui.final(doc, paths);
+    if (stop?.kind === 'signal') return EXIT[stop.signal];
     return doc.verdict === 'pass' ? EXIT.pass : EXIT.fail;
   } finally {
-    await server?.close();
-    if (logStream) await new Promise<void>((done) => logStream?.end(done));
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    interrupt.dispose();
+    await target.close();
   }
 }
-
-async function reportDir(out: string | undefined, startedAt: Date): Promise<string> {
-  if (out !== undefined) return resolve(out);
-  return resolve('reports', startedAt.toISOString().replace(/[:.]/g, '-'));
-}
-
-async function pointLatest(dir: string): Promise<void> {
-  const link = resolve('reports', 'latest');
-  await unlink(link).catch(() => undefined);
-  await symlink(dir.split('/').at(-1) as string, link).catch(() => undefined);
-}
-

@@ -45,6 +45,7 @@ export const SETTINGS = {
   concurrency: { flag: '--concurrency', env: 'JOBCERT_CONCURRENCY', kind: n(1, 64, true), doc: 'checks that run at once' },
   promptPolicy: { flag: '--prompt-policy', env: 'JOBCERT_PROMPT_POLICY', kind: { type: 'enum', values: ['required', 'off'] }, doc: 'VAL-3: whether the provider requires a prompt for pro' },
   quiet: { flag: '--quiet', env: 'JOBCERT_QUIET', kind: { type: 'boolean' }, doc: 'only the verdict table and report paths' },
+  shuffle: { flag: '--shuffle', env: 'JOBCERT_SHUFFLE', kind: { type: 'boolean' }, doc: 'start the checks in a random order (with --seed, a given one): they must not depend on order' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;

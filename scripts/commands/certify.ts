@@ -30,6 +30,7 @@ export function registerCertifyCommand(program: Command): void {
     .option('--out <dir>', 'report directory (default reports/<timestamp>/, and reports/latest)')
     .option('--config <file>', 'jobcert.config.json with the same keys (flags > env > file)')
     .option('--quiet', 'only the verdict table and report paths')
+    .option('--shuffle', 'start the checks in a random order (seeded by --seed when given): they must not depend on order')
     .option('--max-duration <s>', 'the run ends by then, unfinished checks reported as such (default 600 quick, 1800 full)')
     .option('--burst-max <n>', 'rate-limit discovery sends at most this many requests (default 2000; also bounded by 15 s)')
     .option('--concurrency <n>', 'checks that run at once (default 6); they share each key\'s rate-limit gate')

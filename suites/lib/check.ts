@@ -12,7 +12,7 @@
  */
 import { test, type TestContext } from 'vitest';
 import { ruleById } from '../../contracts/rules.js';
-import { Client, Recorder, type Exchange } from './client.js';
+import { Client, Recorder, type Exchange, type TransportFailure } from './client.js';
 import { runConfig, type KeyRole, type RunConfig } from './config.js';
 import { Blocked, CheckFailure, NotJudged, OutOfTime, RuleBroken } from './errors.js';
 import { gateFor } from './gate.js';
@@ -38,6 +38,8 @@ export interface CheckMeta {
   blocked?: boolean;
   /** The run's rate-limit discovery, carried by every check that used it. */
   rate_profile?: RateProfile;
+  /** Requests of this check that got no response, by what the transport did. */
+  transport?: Partial<Record<TransportFailure, number>>;
 }
 
 declare module 'vitest' {
@@ -178,6 +180,8 @@ export function check(id: string, rules: string[], title: string, fn: (t: CheckC
       for (const release of releases.reverse()) release();
       meta.exchanges = evidence(recorder.exchanges);
       meta.exchanges_total = recorder.exchanges.length;
+      const failures = recorder.exchanges.flatMap((e) => (e.transport ? [e.transport] : []));
+      if (failures.length > 0) meta.transport = Object.fromEntries([...new Set(failures)].map((k) => [k, failures.filter((f) => f === k).length]));
       meta.request_ids = recorder.exchanges.flatMap((e) => (e.request_id ? [e.request_id] : []));
     }
   });

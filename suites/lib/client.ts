@@ -145,7 +145,7 @@ export class Client {
       const admitted = gate ? await gate.admit(this.options.signal, this.config.deadlineAt) : undefined;
       let reply: Reply;
       try {
-        reply = await this.once(method, path, opts);
+        reply = await this.onceOrAgain(method, path, opts);
       } catch (err) {
         if (gate && admitted) gate.settle(admitted, 'no-answer');
         throw err;
@@ -162,6 +162,21 @@ export class Client {
 
   get(path: string, opts?: RequestOptions): Promise<Reply> { return this.request('GET', path, opts); }
   post(path: string, body: unknown, opts: RequestOptions = {}): Promise<Reply> { return this.request('POST', path, { ...opts, body }); }
+
+  /**
+   * A read whose connection was reset or whose answer was garbled is sent once
+   * more (it changes nothing); both attempts are recorded, so the transport
+   * section still counts the first. Writes are never resent blindly.
+   */
+  private async onceOrAgain(method: string, path: string, opts: RequestOptions): Promise<Reply> {
+    try {
+      return await this.once(method, path, opts);
+    } catch (err) {
+      const read = method === 'GET' || method === 'HEAD';
+      if (!read || opts.lean || !(err instanceof TransportError) || (err.kind !== 'reset' && err.kind !== 'protocol')) throw err;
+      return this.once(method, path, opts);
+    }
+  }
 
   /** Sleeps within the check's budget and the run deadline. */
   async pause(ms: number): Promise<void> {
@@ -218,7 +233,7 @@ export class Client {
       const { kind, text: cause } = classify(err, this.config.requestTimeoutMs);
       exchange.error = redact(cause);
       exchange.transport = kind;
-      throw new TransportError(`${method} ${redact(url)}: ${exchange.error}`);
+      throw new TransportError(`${method} ${redact(url)}: ${exchange.error}`, kind);
     }
     const doneAt = performance.now();
     exchange.time_ms = Math.round(doneAt - t0);

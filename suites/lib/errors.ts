@@ -47,4 +47,7 @@ export class OutOfTime extends Error {
 /** The target did not answer at all (refused, reset, timed out, broken HTTP). */
 export class TransportError extends Error {
   override name = 'TransportError';
+  constructor(message: string, readonly kind: 'refused' | 'reset' | 'timeout' | 'protocol' | 'other' = 'other') {
+    super(message);
+  }
 }

@@ -33,9 +33,20 @@ describe('jittered exponential backoff (RATE-3): 1–2, 2–4, 4–8, 8–16, ca
 });
 
 describe('redaction', () => {
-  it('replaces every configured key, the longest first, and leaves short strings alone', () => {
+  it('replaces every configured key, the longest first, wherever it stands as a whole token', () => {
     const redact = redactor(['sk_live_abc123', 'sk_live_abc123_extra', 'ab', undefined]);
-    expect(redact('k=sk_live_abc123_extra;k2=sk_live_abc123;ab')).toBe('k=<redacted>;k2=<redacted>;ab');
+    expect(redact('k=sk_live_abc123_extra;k2=sk_live_abc123;ab')).toBe('k=<redacted>;k2=<redacted>;<redacted>');
+    expect(redact('"x-api-key":"sk_live_abc123", /v1/sk_live_abc123/x?key=sk_live_abc123&y')).toBe('"x-api-key":"<redacted>", /v1/<redacted>/x?key=<redacted>&y');
+  });
+  it('a short or common-word key is redacted as a word, never inside other words', () => {
+    const redact = redactor(['secret', 'ok']);
+    expect(redact('the secret is ok; a secretary took the token, okay')).toBe('the <redacted> is <redacted>; a secretary took the token, okay');
+  });
+  it('catches a key a target echoes back escaped or encoded', () => {
+    const key = 'k"e/y+1';
+    const redact = redactor([key]);
+    expect(redact(JSON.stringify({ echo: key }))).toBe('{"echo":"<redacted>"}');
+    expect(redact(`?k=${encodeURIComponent(key)}`)).toBe('?k=<redacted>');
   });
   it('repro commands carry the key as an environment variable', () => {
     const e: Exchange = { request: { method: 'POST', url: "http://127.0.0.1:1/v1/jobs/it's/start", headers: { 'x-api-key': '<redacted>', 'content-type': 'application/json' }, body: '{"a":"b\'c"}' }, response: null, started_at: '', time_ms: 0, key: 'alt', violations: [] };

@@ -5,6 +5,7 @@
  */
 import type { CheckResult, Compliance } from '../results.js';
 import { describeRateLimit } from './rate-limit.js';
+import { describeCounts, describeTransport } from './transport.js';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const LABEL: Record<CheckResult['status'], string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', error: 'ERROR' };
@@ -42,7 +43,7 @@ export function renderHtml(doc: Compliance): string {
 <title>jobcert ${doc.verdict.toUpperCase()} — ${esc(doc.target)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
-header{padding:20px 28px;color:#fff;background:${doc.verdict === 'pass' ? '#1f7a44' : '#b3261e'}}
+header{padding:20px 28px;color:#fff;background:${doc.verdict === 'pass' ? '#1f7a44' : doc.verdict === 'interrupted' ? '#8a6d00' : '#b3261e'}}
 header h1{margin:0 0 4px;font-size:24px} main{padding:16px 28px;max-width:1200px}
 table{border-collapse:collapse;margin:8px 0 16px;background:#fff} td,th{border:1px solid #d5d9e0;padding:4px 10px;text-align:left}
 .check{background:#fff;border:1px solid #d5d9e0;border-left:6px solid #999;margin:10px 0;padding:6px 14px;border-radius:4px}
@@ -54,13 +55,15 @@ pre{background:#10141c;color:#e6e6e6;padding:8px;overflow:auto;white-space:pre-w
 .ex{display:grid;grid-template-columns:1fr 1fr;gap:8px}.viol{color:#b3261e;grid-column:1/3;margin:0}
 .filters button{margin-right:6px;padding:4px 10px;border:1px solid #aab;background:#fff;border-radius:3px;cursor:pointer}.filters button.on{background:#1d2330;color:#fff}
 </style></head><body>
-<header><h1>jobcert: ${doc.verdict === 'pass' ? 'PASS' : 'FAIL'}</h1>
+<header><h1>jobcert: ${doc.verdict.toUpperCase()}</h1>
 <div>${esc(doc.target)} · profile ${doc.profile}${doc.strict ? ' · strict' : ''} · ${esc(doc.started_at)} · ${(doc.duration_ms / 1000).toFixed(1)} s · jobcert ${esc(doc.version)}</div>
 <div>${s.total} checks: ${s.pass} passed, ${s.fail} failed, ${s.error} errored${s.blocked ? ` (${s.blocked} blocked)` : ''}, ${s.skip} skipped · ${s.gating_failures} gating failures · ${s.requests} requests</div></header>
 <main>
 <h2>Families</h2><table><tr><th>family</th><th>pass</th><th>fail</th><th>error</th><th>skip</th></tr>${families}</table>
 ${clips}
 ${doc.rate_limit ? `<h2>Observed rate limit</h2><p class="rate">${esc(describeRateLimit(doc.rate_limit))}</p>` : ''}
+<h2>Transport</h2><p class="transport">${esc(describeTransport(doc.transport))}</p>
+${doc.transport.by_check.length ? `<table><tr><th>check</th><th>result</th><th>what the transport did</th></tr>${doc.transport.by_check.map((c) => `<tr><td><code>${esc(c.id)}</code></td><td>${c.status}</td><td>${esc(describeCounts(c.counts))}</td></tr>`).join('')}</table>` : ''}
 <h2>Checks</h2>
 <div class="filters" id="filters"><button data-f="all" class="on">all</button><button data-f="fail">failed</button><button data-f="error">errored</button><button data-f="pass">passed</button><button data-f="skip">skipped</button></div>
 ${doc.checks.map(checkHtml).join('\n')}

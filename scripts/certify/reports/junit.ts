@@ -1,6 +1,7 @@
 /** junit.xml: one testcase per check (classname jobcert.<family>), valid against contracts/junit.xsd. */
 import type { Compliance } from '../results.js';
 import { describeRateLimit } from './rate-limit.js';
+import { describeTransport } from './transport.js';
 
 // XML 1.0 cannot carry most control characters at all, even escaped.
 const xml = (s: string): string => s
@@ -19,6 +20,7 @@ export function renderJunit(doc: Compliance): string {
     out.push(`  <testsuite name="jobcert.${xml(family)}" id="${i}" package="jobcert" hostname="jobcert" timestamp="${doc.started_at.slice(0, 19)}" tests="${checks.length}" failures="${count('fail')}" errors="${count('error')}" skipped="${count('skip')}" time="${time.toFixed(3)}">`);
     out.push('    <properties>', `      <property name="target" value="${xml(doc.target)}"/>`, `      <property name="profile" value="${doc.profile}"/>`);
     if (doc.rate_limit) out.push(`      <property name="rate_limit" value="${xml(describeRateLimit(doc.rate_limit))}"/>`);
+    out.push(`      <property name="transport" value="${xml(describeTransport(doc.transport))}"/>`, `      <property name="verdict" value="${doc.verdict}"/>`);
     out.push('    </properties>');
     for (const c of checks) {
       const name = `${c.id} [${c.rule_ids.join(' ')}]${c.level === 'should' ? ' (recommended)' : ''}`;

@@ -1,6 +1,7 @@
 /** compliance.md: a table per family, failing evidence folded (GitHub renders <details>). */
 import type { CheckResult, Compliance } from '../results.js';
 import { describeRateLimit } from './rate-limit.js';
+import { describeCounts, describeTransport } from './transport.js';
 
 const ICON: Record<CheckResult['status'], string> = { pass: '✅', fail: '❌', skip: '⏭', error: '⚠️' };
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -9,10 +10,17 @@ const fence = (s: string): string => s.replace(/```/g, '``\u200b`');
 export function renderMarkdown(doc: Compliance): string {
   const lines: string[] = [];
   const s = doc.summary;
-  lines.push(`# jobcert compliance: ${doc.verdict === 'pass' ? '✅ PASS' : '❌ FAIL'}`, '');
+  lines.push(`# jobcert compliance: ${doc.verdict === 'pass' ? '✅ PASS' : doc.verdict === 'interrupted' ? '⏹ INTERRUPTED' : '❌ FAIL'}`, '');
   lines.push(`Target \`${doc.target}\`, profile ${doc.profile}${doc.strict ? ' (strict: SHOULD rules gate)' : ''}, started ${doc.started_at}, ${(doc.duration_ms / 1000).toFixed(1)} s.`, '');
   lines.push(`**${s.total} checks**: ${s.pass} passed, ${s.fail} failed, ${s.error} errored${s.blocked ? ` (${s.blocked} blocked by a key that stayed throttled, RATE-3)` : ''}, ${s.skip} skipped; ${s.gating_failures} gating failures; ${s.requests} requests.`, '');
+  if (doc.summary.unfinished) lines.push(`${doc.summary.unfinished} checks did not finish (${doc.verdict === 'interrupted' ? 'the run was interrupted' : 'the run deadline passed'}); they are listed as errors.`, '');
   if (doc.rate_limit) lines.push('## Observed rate limit', '', cell(describeRateLimit(doc.rate_limit)), '');
+  lines.push('## Transport', '', describeTransport(doc.transport), '');
+  if (doc.transport.by_check.length > 0) {
+    lines.push('| check | result | what the transport did |', '|---|---|---|');
+    for (const c of doc.transport.by_check) lines.push(`| \`${c.id}\` | ${c.status} | ${cell(describeCounts(c.counts))} |`);
+    lines.push('');
+  }
   if (doc.clips.length > 0) {
     lines.push('## Clips', '', '| clip | status | processing | credits |', '|---|---|---|---|');
     for (const c of doc.clips) lines.push(`| ${cell(c.label)} | ${c.status ?? '—'} | ${c.processing_ms !== undefined ? `${(c.processing_ms / 1000).toFixed(1)} s` : '—'} | ${c.credits ?? '—'} |`);

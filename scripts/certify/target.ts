@@ -1,0 +1,63 @@
+/**
+ * The target of a run: the provider the user named, or the embedded mock
+ * brought up on an ephemeral loopback port (or in-process through msw), with
+ * its log sink wired as the OBS-4 log source. `close()` stops what was started.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { accountsWithKeys, createEngine, startHttpServer, type RunningServer } from '../../mocks/index.js';
+import type { RunConfig } from '../../suites/lib/config.js';
+import type { CertifyOptions } from './options.js';
+
+/** in-process only; the loopback discard port if interception ever failed. */
+export const MSW_TARGET = 'http://127.0.0.1:9';
+
+export interface Target {
+  url: string;
+  logSource: RunConfig['logSource'];
+  /** Scratch space of this run (vitest's cache), removed by close(). */
+  scratch: string;
+  close(): Promise<void>;
+}
+
+export async function bringUpTarget(opts: CertifyOptions, keys: { primary: string; alt?: string; broke?: string }): Promise<Target> {
+  const scratch = await mkdtemp(join(tmpdir(), 'jobcert-'));
+  if (opts.target !== undefined) return { url: opts.target, logSource: undefined, scratch, close: () => rm(scratch, { recursive: true, force: true }) };
+  if (opts.mock.transport === 'msw') return { url: MSW_TARGET, logSource: { kind: 'memory' }, scratch, close: () => rm(scratch, { recursive: true, force: true }) };
+  const logPath = join(scratch, 'mock.log');
+  const stream = createWriteStream(logPath);
+  let server: RunningServer;
+  try {
+    server = await startHttpServer(createEngine({
+      accounts: accountsWithKeys({ primary: keys.primary, second: keys.alt, broke: keys.broke }),
+      faults: opts.mock.faults, variants: opts.mock.variants,
+      log: (entry) => { stream.write(`${JSON.stringify(entry)}\n`); },
+    }));
+  } catch (err) {
+    stream.destroy();
+    await rm(scratch, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    url: server.url, logSource: { kind: 'file', path: logPath }, scratch,
+    close: async () => {
+      await server.close();
+      await new Promise<void>((done) => stream.end(done));
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Undefined when the target answers GET /health at all; otherwise why not (exit 3). */
+export async function unreachable(target: string, timeoutMs: number): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${target}/health`, { redirect: 'manual', signal: AbortSignal.timeout(Math.min(timeoutMs, 5000)) });
+    await res.body?.cancel();
+    return undefined;
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    return e.name === 'TimeoutError' ? 'no answer within 5 s' : (e.cause?.code ?? e.cause?.message ?? e.message);
+  }
+}
