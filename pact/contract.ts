@@ -16,6 +16,12 @@ export const PLACEHOLDER_KEYS = {
   primary: 'jobcert-pact-placeholder-primary-key',
   broke: 'jobcert-pact-placeholder-zero-credit-key',
 } as const;
+/**
+ * The example Idempotency-Key of the pacts. A client mints a fresh key per
+ * request; the verifier would send this one example every time (and meet
+ * IDEM-2), so the request filter replaces it with a fresh key per interaction.
+ */
+export const EXAMPLE_IDEMPOTENCY_KEY = '5f0c6f8e-2a71-4d5e-9a43-0b7f1e6c2d11';
 /** Sent as is: a key no provider issues (AUTH-2). */
 export const INVALID_KEY = 'jc_invalid_key_for_pact_0000';
 

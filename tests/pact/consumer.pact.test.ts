@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createClient, JobFailedError, type JobsClient } from 'jobcert/client';
-import { CONSUMER, disablePactTelemetry, INVALID_KEY, PACT_FILE, PACTS_DIR, PLACEHOLDER_KEYS, PROVIDER, STATES } from '../../pact/contract.js';
+import { CONSUMER, disablePactTelemetry, EXAMPLE_IDEMPOTENCY_KEY, INVALID_KEY, PACT_FILE, PACTS_DIR, PLACEHOLDER_KEYS, PROVIDER, STATES } from '../../pact/contract.js';
 
 disablePactTelemetry();
 const { like, regex, integer, eachLike, fromProviderState } = MatchersV3;
@@ -22,7 +22,7 @@ beforeAll(() => rmSync(join(OUT, PACT_FILE), { force: true }));
 const RFC3339 = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$';
 const time = (example = '2026-11-27T10:00:00.000Z') => regex(RFC3339, example);
 const JSON_TYPE = { 'Content-Type': regex('^application/json(\\s*;.*)?$', 'application/json; charset=utf-8') };
-const IDEMPOTENCY_KEY = regex('^[!-~]([ -~]{0,253}[!-~])?$', '5f0c6f8e-2a71-4d5e-9a43-0b7f1e6c2d11');
+const IDEMPOTENCY_KEY = regex('^[!-~]([ -~]{0,253}[!-~])?$', EXAMPLE_IDEMPOTENCY_KEY);
 const MODEL = '^(original|light|pro|human)$';
 const FORMAT = '^(webm|mov|mp4|gif|webp|png_sequence)$';
 const STATUS = '^(created|processing|completed|failed)$';
