@@ -36,7 +36,15 @@ export interface ThrottleControl {
   inFlight: Promise<unknown>[];
 }
 
-export function providerStates(config: StateConfig): { handlers: Record<StateName, StateHandler>; throttle: ThrottleControl; gate: RateGate } {
+export interface ProviderStates {
+  handlers: Record<StateName, StateHandler>;
+  throttle: ThrottleControl;
+  gate: RateGate;
+  /** Starts the jobs of the completed and failed states at once, so they process while other interactions run. */
+  warmUp(): void;
+}
+
+export function providerStates(config: StateConfig): ProviderStates {
   /** The primary key's gate: the setup client and the request filter honour each other's 429s (CLI-12). */
   const gate = createRateGate();
   const clientFor = (apiKey: string, rateGate?: RateGate): JobsClient => createClient({
@@ -63,6 +71,14 @@ export function providerStates(config: StateConfig): { handlers: Record<StateNam
     },
   };
 
+  /** A started job's id, created once: by warmUp, or by the first state that needs it. */
+  const once = (videoUrl: () => string): (() => Promise<string>) => {
+    let job: Promise<string> | undefined;
+    return () => (job ??= primary.createJob({ video_url: videoUrl() }).then((r) => r.id));
+  };
+  const completedJob = once(() => config.videoUrl);
+  const failedJob = once(() => config.failingVideoUrl as string);
+
   const handlers: Record<StateName, StateHandler> = {
     [STATES.video]: { setup: async () => ({ video_url: config.videoUrl }) },
     [STATES.draft]: { setup: async () => ({ job_id: await draft(primary) }) },
@@ -70,7 +86,7 @@ export function providerStates(config: StateConfig): { handlers: Record<StateNam
     [STATES.started]: { setup: async () => ({ job_id: (await primary.createJob({ video_url: config.videoUrl })).id }) },
     [STATES.completed]: {
       async setup() {
-        const id = (await primary.createJob({ video_url: config.videoUrl })).id;
+        const id = await completedJob();
         await primary.waitForJob(id, { timeoutMs: jobTimeoutMs });
         return { job_id: id };
       },
@@ -78,7 +94,7 @@ export function providerStates(config: StateConfig): { handlers: Record<StateNam
     [STATES.failed]: {
       async setup() {
         if (!config.failingVideoUrl) throw new StateSkipped('needs --failing-video-url (a source that fails processing)');
-        const id = (await primary.createJob({ video_url: config.failingVideoUrl })).id;
+        const id = await failedJob();
         const outcome = await primary.waitForJob(id, { timeoutMs: jobTimeoutMs }).then(() => 'completed', (e: unknown) => e);
         if (!(outcome instanceof JobFailedError)) throw new Error(`the failing source did not fail: the job ended ${outcome instanceof Error ? `with ${outcome.message}` : String(outcome)}`);
         return { job_id: id };
@@ -114,5 +130,12 @@ export function providerStates(config: StateConfig): { handlers: Record<StateNam
       },
     },
   };
-  return { handlers, throttle, gate };
+  return {
+    handlers, throttle, gate,
+    warmUp() {
+      // Errors surface in the state that needs the job; here they are only kept from going unhandled.
+      completedJob().catch(() => undefined);
+      if (config.failingVideoUrl) failedJob().catch(() => undefined);
+    },
+  };
 }

@@ -29,6 +29,8 @@ export type RequestFilter = (req: ProxiedRequest, res: ServerResponse, next: (er
 const RECORDED_BODY_CHARS = 8192;
 const STATE_PATH = '/_pactSetup';
 const MAX_THROTTLE_RETRIES = 4;
+/** Tries at putting the 429 state's request into an exhausted bucket. */
+const MAX_STATE_ATTEMPTS = 3;
 const MAX_RETRY_AFTER_MS = 30_000;
 /** Not forwarded: hop-by-hop fields, and what fetch computes itself. */
 const DROPPED_REQUEST = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect', 'accept-encoding']);
@@ -100,26 +102,38 @@ export function createRequestFilter(config: FilterConfig): RequestFilter {
     const path = new URL(req.originalUrl, 'http://proxied.invalid').pathname;
     const body = bodyOf(req);
     const throttled = throttle.active;
-    if (throttled) {
-      const now = await throttle.rethrottle();
-      if (!now.throttled) record?.notes.push(`right before this request, ${now.sent} more requests saw no 429`);
-    }
-
-    for (let retry = 0; ; retry++) {
-      if (!throttled && key === 'primary') await gate.wait(systemClock);
+    const reply = (answer: Response, bytes: Buffer): void => {
+      res.statusCode = answer.status;
+      answer.headers.forEach((v, k) => { if (!DROPPED_RESPONSE.has(k)) res.setHeader(k, v); });
+      res.end(bytes);
+    };
+    const send = async (): Promise<{ answer: Response; bytes: Buffer }> => {
       const exchange = recordExchange(method, url, headers, body, key);
       const started = Date.now();
       const answer = await fetch(url, { method, headers, redirect: 'manual', signal: AbortSignal.timeout(config.requestTimeoutMs), ...(body !== undefined ? { body } : {}) });
       const bytes = Buffer.from(await answer.arrayBuffer());
       recordResponse(exchange, answer, bytes.toString('utf8'), path, started);
+      return { answer, bytes };
+    };
+
+    if (throttled) {
+      // The bucket refills continuously, so the state can slip between the burst and this request. Only the
+      // side-effect-free GET of the 429 state is re-sent, after exhausting the key again, a bounded number of times.
+      for (let attempt = 1; ; attempt++) {
+        const now = await throttle.rethrottle();
+        if (!now.throttled) record?.notes.push(`right before this request, ${now.sent} more requests saw no 429`);
+        const { answer, bytes } = await send();
+        if (answer.status === 429 || method !== 'GET' || attempt >= MAX_STATE_ATTEMPTS) { reply(answer, bytes); return; }
+        record?.notes.push(`attempt ${attempt}: the key's limit had refilled before the request arrived (${answer.status}); exhausted it again and resent the GET`);
+      }
+    }
+
+    for (let retry = 0; ; retry++) {
+      if (key === 'primary') await gate.wait(systemClock);
+      const { answer, bytes } = await send();
       const wait = answer.status === 429 ? parseRetryAfter(answer.headers.get('retry-after'), Date.now()) : undefined;
       if (answer.status === 429 && key === 'primary') gate.closeUntil(Date.now() + (wait ?? 0));
-      if (answer.status !== 429 || throttled || retry >= MAX_THROTTLE_RETRIES) {
-        res.statusCode = answer.status;
-        answer.headers.forEach((v, k) => { if (!DROPPED_RESPONSE.has(k)) res.setHeader(k, v); });
-        res.end(bytes);
-        return;
-      }
+      if (answer.status !== 429 || retry >= MAX_THROTTLE_RETRIES) { reply(answer, bytes); return; }
       const delay = Math.min(MAX_RETRY_AFTER_MS, Math.max(wait ?? 0, backoffDelay(retry, Math.random)));
       record?.notes.push(`throttled (429) before the interaction's own answer; retried after ${delay} ms as the consumer would (CLI-2)`);
       await systemClock.sleep(delay);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Verifier } from '@pact-foundation/pact';
 import type { CheckResult } from '../scripts/certify/results.js';
 import { redactor } from '../suites/lib/redact.js';
-import { disablePactTelemetry, PROVIDER, type StateName } from './contract.js';
+import { disablePactTelemetry, PROVIDER, STATES, type StateName } from './contract.js';
 import { providerStates, StateSkipped, type StateConfig } from './provider-states.js';
 import { createRequestFilter } from './request-filter.js';
 import { toCheckResults, type PactDocument, type VerifierJson } from './results.js';
@@ -46,7 +46,7 @@ export async function runVerification(input: VerificationInput): Promise<Verific
   disablePactTelemetry();
   const redact = redactor([input.keys.primary, input.keys.broke, input.broker?.token, input.broker?.password]);
   const session = new VerificationSession();
-  const { handlers, throttle, gate } = providerStates(input);
+  const { handlers, throttle, gate, warmUp } = providerStates(input);
   const stateHandlers = Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, {
     setup: async () => {
       try {
@@ -91,6 +91,7 @@ export async function runVerification(input: VerificationInput): Promise<Verific
       : { pactUrls: input.pactFiles }),
   });
 
+  if (pacts.some((p) => p.interactions.some((i) => i.providerStates?.some((s) => s.name === STATES.completed || s.name === STATES.failed)))) warmUp();
   let text: string;
   try {
     text = await verifier.verifyProvider();

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { accountsWithKeys, createEngine, DEFAULT_ACCOUNTS, FAULT_NAMES, startHttpServer, type RunningServer } from '../../mocks/index.js';
-import { brokerFromEnv, gitVersion, publishPacts } from '../../pact/broker.js';
+import { brokerFromEnv, gitVersion, publishPacts, type BrokerConfig } from '../../pact/broker.js';
 import { MOCK_FAILING_VIDEO_URL, MOCK_VIDEO_URL } from '../../pact/media.js';
 import { committedPacts, verifyPacts, type BrokerSource } from '../../pact/verify.js';
 import { redactor } from '../../suites/lib/redact.js';
@@ -34,9 +34,9 @@ interface VerifyFlags extends Pick<CertifyFlags, 'target' | 'apiKey' | 'altApiKe
 
 interface PublishFlags { consumerVersion?: string; branch?: string; tag?: string[]; buildUrl?: string }
 
-async function unreachable(url: string, path: string): Promise<string | undefined> {
+async function unreachable(url: string, path: string, headers: Record<string, string> = {}): Promise<string | undefined> {
   try {
-    const res = await fetch(`${url}${path}`, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`${url}${path}`, { headers, redirect: 'manual', signal: AbortSignal.timeout(5000) });
     await res.body?.cancel();
     return undefined;
   } catch (err) {
@@ -45,7 +45,13 @@ async function unreachable(url: string, path: string): Promise<string | undefine
   }
 }
 
-function brokerOrExit(command: string): NonNullable<ReturnType<typeof brokerFromEnv>['broker']> {
+/** The broker's own credentials, so the reachability probe is a request like the others. */
+function brokerAuth(b: BrokerConfig): Record<string, string> {
+  if (b.token) return { authorization: `Bearer ${b.token}` };
+  return { authorization: `Basic ${Buffer.from(`${b.username ?? ''}:${b.password ?? ''}`).toString('base64')}` };
+}
+
+function brokerOrExit(command: string): BrokerConfig {
   const { broker, missing } = brokerFromEnv();
   if (!broker) throw new UsageError(`${command} needs a Pact Broker: set ${missing.join(' and ')}`);
   try {
@@ -96,7 +102,7 @@ async function verify(flags: VerifyFlags): Promise<number> {
       return EXIT.unreachable;
     }
     if (source) {
-      const brokerDown = await unreachable(source.url, '/');
+      const brokerDown = await unreachable(source.url, '/', brokerAuth(source));
       if (brokerDown !== undefined) {
         ui.error(`jobcert: the Pact Broker ${source.url} could not be reached (${brokerDown})`);
         return EXIT.unreachable;
@@ -142,7 +148,7 @@ async function publish(flags: PublishFlags): Promise<number> {
   const branch = flags.branch ?? process.env.PACT_CONSUMER_BRANCH ?? git.branch;
   const files = committedPacts();
   if (files.length === 0) throw new UsageError('no pact files in contracts/pacts (npm run pact:consumer writes them)');
-  const down = await unreachable(broker.url, '/');
+  const down = await unreachable(broker.url, '/', brokerAuth(broker));
   if (down !== undefined) {
     console.error(`jobcert: the Pact Broker ${broker.url} could not be reached (${down})`);
     return EXIT.unreachable;
