@@ -2,28 +2,21 @@
 // contracts/openapi.yaml with @pactflow/swagger-mock-validator, so the client
 // cannot rely on anything the spec does not promise. The controls mutate a pact
 // the way a careless consumer test would and show the validator refusing it.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SwaggerMockValidatorFactory, type ValidationResult } from '@pactflow/swagger-mock-validator';
 import { describe, expect, it } from 'vitest';
 import { PACT_FILE, PACTS_DIR } from '../../pact/contract.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SPEC = join(ROOT, 'contracts/openapi.yaml');
-const BIN = join(ROOT, 'node_modules/@pactflow/swagger-mock-validator/bin/swagger-mock-validator.mjs');
+const SPEC = fileURLToPath(new URL('../../contracts/openapi.yaml', import.meta.url));
 
-interface Verdict { code: number; output: string }
-
-function validate(pactPath: string): Promise<Verdict> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, SPEC, pactPath], { timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
+/** In process, no analytics URL and no broker: nothing leaves the machine. */
+function validate(pactPath: string): Promise<ValidationResult> {
+  return SwaggerMockValidatorFactory.create().validate({ specPathOrUrl: SPEC, mockPathOrUrl: pactPath });
 }
+const codes = (r: ValidationResult): string[] => r.errors.map((e) => `${e.code}: ${e.message}`);
 
 interface Pact { interactions: { description: string; request: Record<string, unknown> & { body?: { content: Record<string, unknown> } }; response: Record<string, unknown> & { status: number; body?: { content: Record<string, unknown> } } }[] }
 
@@ -35,12 +28,12 @@ describe('pacts against the spec (swagger-mock-validator)', () => {
   });
 
   it.each(pacts)('%s: every interaction is what contracts/openapi.yaml promises', async (file) => {
-    const verdict = await validate(join(PACTS_DIR, file));
-    expect(verdict.output).toMatch(/0 error\(s\)/);
-    expect(verdict.code, verdict.output).toBe(0);
+    const result = await validate(join(PACTS_DIR, file));
+    expect(codes(result)).toEqual([]);
+    expect(result.success).toBe(true);
   });
 
-  describe.concurrent('controls: a pact relying on what the spec does not promise is refused', () => {
+  describe('controls: a pact relying on what the spec does not promise is refused', () => {
     const base = JSON.parse(readFileSync(join(PACTS_DIR, PACT_FILE), 'utf8')) as Pact;
     const dir = mkdtempSync(join(tmpdir(), 'jobcert-smv-'));
     const find = (pact: Pact, description: string) => {
@@ -53,15 +46,15 @@ describe('pacts against the spec (swagger-mock-validator)', () => {
       ['credits_charged as a string', 'response.body.incompatible', (p: Pact) => { (find(p, 'get a completed job').response.body as { content: Record<string, unknown> }).content.credits_charged = '10'; }],
       ['an error code the spec does not list', 'response.body.incompatible', (p: Pact) => { ((find(p, 'get a job that does not exist').response.body as { content: { error: Record<string, unknown> } }).content.error).code = 'job_not_found'; }],
       ['an unknown request field', 'request.body.incompatible', (p: Pact) => { (find(p, 'create a draft job').request.body as { content: Record<string, unknown> }).content.priority = 'high'; }],
-      ['an undocumented route', 'request.path-or-method.unknown', (p: Pact) => { find(p, 'list jobs').request.path = '/v1/jobs/search'; }],
+      ['an undocumented route', 'request.path-or-method.unknown', (p: Pact) => { find(p, 'list jobs').request.path = '/v1/queue'; }],
     ])('%s', async (_what, code, mutate) => {
       const pact = structuredClone(base);
       mutate(pact);
       const path = join(dir, `${code}-${Math.random().toString(36).slice(2)}.json`);
       writeFileSync(path, JSON.stringify(pact));
-      const verdict = await validate(path);
-      expect(verdict.code).not.toBe(0);
-      expect(verdict.output).toContain(code);
+      const result = await validate(path);
+      expect(result.success).toBe(false);
+      expect(result.errors.map((e) => e.code)).toContain(code);
     });
   });
 });
