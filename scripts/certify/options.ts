@@ -12,7 +12,8 @@ import { parseVariants } from '../../mocks/engine/variants.js';
 import { FAMILIES, RULE_IDS } from '../../contracts/rules.js';
 import { readConfigFile, readEnv, readFlags, type Values } from './settings.js';
 
-export const SELECTABLE_FAMILIES = [...FAMILIES, 'SCHEMA'] as const;
+/** Families --only/--skip accept: the SPEC's, SCHEMA, and the stages outside vitest (PACT). */
+export const SELECTABLE_FAMILIES = [...FAMILIES, 'SCHEMA', 'PACT'] as const;
 
 export interface CertifyFlags {
   target?: string;

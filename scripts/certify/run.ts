@@ -18,7 +18,8 @@ import { pointLatest, prepareReportDir } from './report-dir.js';
 import { CheckCollector } from './reporter.js';
 import { writeReports } from './reports/write.js';
 import { isGatingFailure, summarize, transportSummary, withDerivedChecks, type CheckResult, type Compliance } from './results.js';
-import { bringUpTarget, MSW_TARGET, unreachable } from './target.js';
+import { bringUpTarget, unreachable } from './target.js';
+import { verifyPacts } from '../../pact/verify.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -70,6 +71,26 @@ function onInterrupt(): { stopped: Promise<Stop>; dispose(): void } {
     process.on('SIGTERM', handler);
   });
   return { stopped, dispose: () => { if (handler) for (const s of ['SIGINT', 'SIGTERM'] as const) process.removeListener(s, handler); } };
+}
+
+/** Families that run outside vitest: with the full profile unless skipped, or when --only names them. */
+function wantsFamily(opts: CertifyOptions, family: string): boolean {
+  if (opts.selection.skip.includes(family)) return false;
+  return opts.selection.only.length > 0 ? opts.selection.only.includes(family) : opts.run.profile === 'full';
+}
+
+async function verifyFamilyPact(opts: CertifyOptions, config: RunConfig, redact: (s: string) => string, interrupted: Promise<unknown>): Promise<CheckResult[]> {
+  if (config.embedded?.transport === 'msw') {
+    return [{ id: 'pact.verification', rule_ids: [], family: 'PACT', level: 'must', title: 'the pacts could be verified', status: 'skip', message: 'the Pact verifier needs a real socket: run with --mock-transport http (the default)', duration_ms: 0, requests: 0, evidence: [], request_ids: [], repro: null, notes: [] }];
+  }
+  const abort = new AbortController();
+  void interrupted.then(() => abort.abort());
+  return verifyPacts({
+    target: config.target, keys: { primary: config.keys.primary, ...(config.keys.broke ? { broke: config.keys.broke } : {}) },
+    videoUrl: config.videos[0]?.url ?? EMBEDDED_CLIPS[0]!.url, ...(config.failingVideo ? { failingVideoUrl: config.failingVideo } : {}),
+    jobTimeoutS: config.jobTimeoutS, requestTimeoutMs: config.requestTimeoutMs, redact,
+    timeoutMs: Math.max(10_000, config.deadlineAt - Date.now()), signal: abort.signal,
+  });
 }
 
 const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> => Promise.race([p, new Promise<undefined>((r) => { setTimeout(() => r(undefined), ms).unref(); })]);
@@ -140,9 +161,12 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
     await within(vitest.close(), stop ? WIND_DOWN_MS : 30_000);
     process.exitCode = previousExitCode;
     for (const e of collector.loadErrors) ui.error(`jobcert: a suite failed to load: ${e}`);
+    // PACT: the committed consumer pacts verified against the target (full profile, or --only PACT), after the checks.
+    const pactChecks = stop || !wantsFamily(opts, 'PACT') ? [] : await verifyFamilyPact(opts, config, redact, interrupt.stopped);
+    for (const c of pactChecks) ui.result(c);
 
     const reason = stop?.kind === 'signal' ? `the run was interrupted (${stop.signal})` : `the run deadline (--max-duration ${opts.maxDurationS} s) passed`;
-    const checks: CheckResult[] = withDerivedChecks([...collector.results, ...collector.unfinished(reason)], opts.selection);
+    const checks: CheckResult[] = withDerivedChecks([...collector.results, ...pactChecks, ...collector.unfinished(reason)], opts.selection);
     if (collector.loadErrors.length > 0) {
       checks.push({ id: 'harness.load', rule_ids: [], family: 'SCHEMA', level: 'must', title: 'every suite loaded', status: 'error', message: collector.loadErrors.join('; '), duration_ms: 0, requests: 0, evidence: [], request_ids: [], repro: null, notes: [] });
     }
