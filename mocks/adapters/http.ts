@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { BODY_LIMIT_BYTES } from '../engine/body.js';
 import type { Engine } from '../engine/engine.js';
-import type { MockRequest } from '../engine/types.js';
+import { sendAfterDelay } from '../engine/latency.js';
+import type { MockRequest, MockResponse } from '../engine/types.js';
 
 export interface RunningServer {
   url: string;
@@ -22,6 +23,13 @@ function toMockRequest(req: IncomingMessage, body: Uint8Array | null, tooLarge: 
   // array, and no route reads it, so the object is handed over as is (a copy per request costs throughput).
   const headers = req.headers as Record<string, string | undefined>;
   return { method: req.method ?? 'GET', url: req.url ?? '/', headers, body, bodyTooLarge: tooLarge };
+}
+
+function writeResponse(res: ServerResponse, out: MockResponse): void {
+  // A delayed response may find its client gone.
+  if (res.destroyed) return;
+  res.writeHead(out.status, out.headers);
+  res.end(out.body ?? undefined);
 }
 
 export function createHttpHandler(engine: Engine): (req: IncomingMessage, res: ServerResponse) => void {
@@ -38,8 +46,7 @@ export function createHttpHandler(engine: Engine): (req: IncomingMessage, res: S
     req.on('end', () => {
       const body = chunks.length === 0 ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
       const out = engine.handle(toMockRequest(req, tooLarge ? null : body, tooLarge));
-      res.writeHead(out.status, out.headers);
-      res.end(out.body ?? undefined);
+      sendAfterDelay(out, writeResponse, res);
     });
   };
 }

@@ -6,6 +6,7 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { BODY_LIMIT_BYTES } from '../engine/body.js';
 import type { Engine } from '../engine/engine.js';
+import { sendAfterDelay } from '../engine/latency.js';
 
 export function mswHandlers(engine: Engine, baseUrl: string): HttpHandler[] {
   const origin = baseUrl.replace(/\/+$/, '');
@@ -21,6 +22,7 @@ export function mswHandlers(engine: Engine, baseUrl: string): HttpHandler[] {
         method: request.method, url: url.pathname + url.search, headers,
         body: tooLarge || bytes.byteLength === 0 ? null : bytes, ...(tooLarge ? { bodyTooLarge: true } : {}),
       });
+      if (out.delayMs) await new Promise<void>((resolve) => sendAfterDelay(out, () => resolve(), undefined));
       return new HttpResponse(out.body as ConstructorParameters<typeof HttpResponse>[0], { status: out.status, headers: out.headers });
     }),
   ];

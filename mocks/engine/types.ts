@@ -16,6 +16,8 @@ export interface MockResponse {
   headers: Record<string, string>;
   /** null for HEAD and empty bodies. */
   body: string | Uint8Array | null;
+  /** Hold the response this long before sending it (added latency; adapters honour it with `sendAfterDelay`). */
+  delayMs?: number;
 }
 
 export interface Clock { now(): number }

@@ -7,6 +7,7 @@ import type { ClipRow } from '../../suites/lib/check.js';
 import { curlFor, type Exchange } from '../../suites/lib/client.js';
 import { operations } from '../../contracts/spec.js';
 import type { Selection } from './options.js';
+import type { LoadResults } from '../../load/results.js';
 
 export type Status = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -41,6 +42,8 @@ export interface Compliance {
   };
   clips: ClipRow[];
   checks: CheckResult[];
+  /** The LOAD stage's measurements, when it ran (reports draw its section and charts from it). */
+  load?: LoadResults;
 }
 
 export function reproFor(evidence: Exchange[], status: Status): string | null {

@@ -4,6 +4,7 @@
  * with its evidence and curl, and a filter by status.
  */
 import type { CheckResult, Compliance } from '../results.js';
+import { renderLoadHtml } from '../../../load/report-html.js';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const LABEL: Record<CheckResult['status'], string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', error: 'ERROR' };
@@ -59,6 +60,7 @@ pre{background:#10141c;color:#e6e6e6;padding:8px;overflow:auto;white-space:pre-w
 <main>
 <h2>Families</h2><table><tr><th>family</th><th>pass</th><th>fail</th><th>error</th><th>skip</th></tr>${families}</table>
 ${clips}
+${doc.load ? renderLoadHtml(doc.load) : ''}
 <h2>Checks</h2>
 <div class="filters" id="filters"><button data-f="all" class="on">all</button><button data-f="fail">failed</button><button data-f="error">errored</button><button data-f="pass">passed</button><button data-f="skip">skipped</button></div>
 ${doc.checks.map(checkHtml).join('\n')}

@@ -5,12 +5,13 @@ import type { Compliance } from '../results.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import { forStepSummary, renderMarkdown } from './markdown.js';
+import { writeLoadResults } from '../../../load/results-file.js';
 
-export interface ReportPaths { json: string; markdown: string; html: string; junit: string }
+export interface ReportPaths { json: string; markdown: string; html: string; junit: string; load?: string }
 
 export async function writeReports(doc: Compliance, dir: string, redact: (s: string) => string): Promise<ReportPaths> {
   await mkdir(dir, { recursive: true });
-  const paths = { json: join(dir, 'compliance.json'), markdown: join(dir, 'compliance.md'), html: join(dir, 'compliance.html'), junit: join(dir, 'junit.xml') };
+  const paths: ReportPaths = { json: join(dir, 'compliance.json'), markdown: join(dir, 'compliance.md'), html: join(dir, 'compliance.html'), junit: join(dir, 'junit.xml') };
   const markdown = redact(renderMarkdown(doc));
   await Promise.all([
     writeFile(paths.json, redact(`${JSON.stringify(doc, null, 2)}\n`)),
@@ -18,6 +19,7 @@ export async function writeReports(doc: Compliance, dir: string, redact: (s: str
     writeFile(paths.html, redact(renderHtml(doc))),
     writeFile(paths.junit, redact(renderJunit(doc))),
   ]);
+  if (doc.load) paths.load = await writeLoadResults(doc.load, dir, redact);
   const summary = process.env.GITHUB_STEP_SUMMARY;
   if (summary) await appendFile(summary, forStepSummary(markdown));
   return paths;
