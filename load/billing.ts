@@ -54,8 +54,9 @@ export function evaluateBilling(entries: readonly LedgerEntry[], events: readonl
       unsure++;
       if (got.length > 1) problems.push({ job_id: job.jobId, kind: 'charged-twice', rule: 'IDEM-5', detail: `${got.length} charge events; its start got no clear answer, so at most one is allowed` });
     } else if (got.length > 0) {
-      const why = job.outcome === 'throttled' ? 'every start of it was answered 429' : job.outcome === 'refused' ? 'its start was refused with a 4xx' : 'it was never started';
-      problems.push({ job_id: job.jobId, kind: 'charged-without-start', rule: job.outcome === 'throttled' ? 'RATE-5' : 'IDEM-5', detail: `${got.length} charge event(s), but ${why}` });
+      const why = job.outcome === 'throttled' ? 'every start of it was answered 429'
+        : job.outcome === 'refused' ? `its start was refused with a 4xx${job.throttled > 0 ? ' after a 429 (the throttled start ran anyway)' : ''}` : 'it was never started';
+      problems.push({ job_id: job.jobId, kind: 'charged-without-start', rule: job.throttled > 0 ? 'RATE-5' : 'IDEM-5', detail: `${got.length} charge event(s), but ${why}` });
     }
   }
   return { jobs: entries.length, started, unsure, not_started: entries.length - started - unsure, charges: chargeCount, credits, problems };

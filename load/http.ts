@@ -2,7 +2,8 @@
  * The few requests the stage sends outside the measured load: the probe,
  * setting up polled jobs, reading usage events afterwards. Bounded: a timeout
  * per request, a response cap, no redirects, at most 5 tries of a 429 (waiting
- * its Retry-After, at most 10 s each).
+ * its Retry-After, at most 10 s each) and of a GET answered 5xx (a provider
+ * can stay overloaded for a moment after the load; a read is safe to repeat).
  */
 import { parseRetryAfter, sleep } from '../suites/lib/backoff.js';
 import type { OutgoingRequest, ReceivedResponse } from './types.js';
@@ -51,8 +52,9 @@ export function setupClient(base: string, timeoutMs: number): SetupClient {
         const headers: Record<string, string> = {};
         res.headers.forEach((v, k) => { headers[k] = v; });
         const body = await readCapped(res);
+        const again = res.status === 429 || (res.status >= 500 && req.method === 'GET');
+        if (!again || attempt >= MAX_TRIES) return { status: res.status, headers, body };
         const wait = res.status === 429 ? parseRetryAfter(headers['retry-after']) : undefined;
-        if (res.status !== 429 || attempt >= MAX_TRIES) return { status: res.status, headers, body };
         await sleep(Math.min(10_000, Math.max(1000, wait ?? 1000)));
       }
     },

@@ -16,13 +16,15 @@ export interface LedgerEntry {
   credits?: number;
   /** Start requests sent for the job (a throttled start is retried). */
   starts: number;
+  /** Starts answered 429: any charge they left behind breaks RATE-5. */
+  throttled: number;
 }
 
 export class Ledger {
   private readonly jobs = new Map<string, LedgerEntry & { pending: number }>();
 
   created(jobId: string, keyIndex: number): void {
-    if (!this.jobs.has(jobId)) this.jobs.set(jobId, { jobId, keyIndex, outcome: 'not-started', starts: 0, pending: 0 });
+    if (!this.jobs.has(jobId)) this.jobs.set(jobId, { jobId, keyIndex, outcome: 'not-started', starts: 0, throttled: 0, pending: 0 });
   }
 
   startSent(jobId: string, credits: number): void {
@@ -38,6 +40,7 @@ export class Ledger {
     const e = this.jobs.get(jobId);
     if (!e) return;
     e.pending = Math.max(0, e.pending - 1);
+    if (status === 429) e.throttled++;
     if (e.outcome === 'started') return;
     if (status >= 200 && status < 300) e.outcome = 'started';
     else if (status >= 500) e.outcome = 'unsure';

@@ -144,7 +144,7 @@ export function evaluateThreshold(t: Threshold, scenarios: readonly ScenarioData
         : m.stat === 'min' ? latencies[0] : latencies[latencies.length - 1];
     }
   } else if (m.kind === 'rate') {
-    if (seconds > 0) measured = (m.name === 'rate' ? counts.responses : counts.ok) / seconds;
+    if (seconds > 0 && counts.requests > 0) measured = (m.name === 'rate' ? counts.responses : counts.ok) / seconds;
   } else if (counts.requests > 0) measured = m.share ? counts[m.name] / counts.requests : counts[m.name];
   const limit = `${t.op} ${describe(t, t.value)}`;
   const id = `load.threshold.${thresholdSlug(t)}`;
