@@ -126,7 +126,7 @@ describe('jobcert load on the embedded mock', () => {
 
 describe('jobcert load fails on the faults its thresholds exist to catch', () => {
   it('a latency fault of 900 ms: p99<800 fails, exit 1', async () => {
-    const r = await runLoad(['--scenario', 'poll', '--duration', '1', '--warmup', '0', '--mock-fault', 'load-latency', '--mock-latency-ms', '900']);
+    const r = await runLoad(['--scenario', 'poll', '--duration', '2', '--warmup', '0', '--mock-fault', 'load-latency', '--mock-latency-ms', '900']);
     expect(r.code, r.stderr).toBe(1);
     expect(failingIds(r)).toEqual(['load.threshold.p99-lt-800']);
     expect(r.stdout).toMatch(/verdict FAIL/);

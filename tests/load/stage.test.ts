@@ -7,6 +7,7 @@ import { createEngine, DEFAULT_ACCOUNTS, startHttpServer, type EngineOptions } f
 import { DEFAULT_CAPS, LoadRefused, matchesHost, type LoadGuards } from '../../load/guards.js';
 import { runLoadStage, TargetUnreachable, type LoadStageOptions, type LoadStageOutput } from '../../load/stage.js';
 import { DEFAULT_THRESHOLDS } from '../../load/thresholds.js';
+import { runCertifyLoad } from '../../load/certify.js';
 
 const KEYS = [DEFAULT_ACCOUNTS[0]!.key, DEFAULT_ACCOUNTS[1]!.key];
 const GUARDS: LoadGuards = { ...DEFAULT_CAPS, allowLoad: true, productionHosts: ['api.removebgvideo.com'] };
@@ -165,4 +166,12 @@ describe('guards', () => {
       timeoutMs: 1000, thresholds: [], guards: GUARDS, embedded: true,
     })).rejects.toThrow(TargetUnreachable);
   });
+});
+
+describe('the LOAD family for certify --profile full (load/certify.ts)', () => {
+  it('loads the embedded mock in its own process with the run\'s mock faults: a latency fault fails p99<800', async () => {
+    const out = await runCertifyLoad({ keys: [], allowLoad: false, timeoutMs: 5000, faults: ['load-latency'], overrides: { scenarios: ['poll'], durationS: 3, warmupS: 0 } });
+    expect(out.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['load.threshold.p99-lt-800']);
+    expect(out.results.settings.thresholds).toEqual([...DEFAULT_THRESHOLDS]);
+  }, 60_000);
 });
