@@ -162,7 +162,7 @@ export function exportK6(plan: K6Plan): string {
     "function startJob(key, id, n, idempotencyKey) { return record('startJob', http.post(`${TARGET}/v1/jobs/${encodeURIComponent(id)}/start`, START_BODIES[n % START_BODIES.length], params('startJob', key, idempotencyKey))); }",
     "function getJob(key, id) { return record('getJob', http.get(`${TARGET}/v1/jobs/${encodeURIComponent(id)}`, params('getJob', key))); }",
     '',
-    '// Polled jobs: created and started once per key before the load (k6 runs setup once per test).',
+    '// Polled jobs: created and started per key before the load. Should a distributed run call setup() on every runner, each polls its own.',
     'export function setup() {',
     '  const polled = KEYS.map((key) => {',
     '    const ids = [];',
