@@ -49,13 +49,19 @@ export function durationOf(scenarios: number, warmupS: number, durationS: number
   return scenarios * (warmupS + durationS);
 }
 
-/** Throws LoadRefused when the run must not start. */
-export function checkGuards(target: string, guards: LoadGuards, plan: { embedded: boolean; scenarios: number; warmupS: number; durationS: number }): void {
+/** Throws LoadRefused for a production host, whatever else is allowed (the k6 export checks this alone). */
+export function refuseProduction(target: string, productionHosts: readonly string[]): void {
   const url = new URL(target);
-  const hit = guards.productionHosts.find((h) => matchesHost(url, h));
+  const hit = productionHosts.find((h) => matchesHost(url, h));
   if (hit) {
     throw new LoadRefused(`refusing to load ${url.host}: it is a production host (matches "${hit}" in productionHosts / JOBCERT_PRODUCTION_HOSTS); load only staging`);
   }
+}
+
+/** Throws LoadRefused when the run must not start. */
+export function checkGuards(target: string, guards: LoadGuards, plan: { embedded: boolean; scenarios: number; warmupS: number; durationS: number }): void {
+  refuseProduction(target, guards.productionHosts);
+  const url = new URL(target);
   if (!plan.embedded && !guards.allowLoad) {
     throw new LoadRefused(`refusing to load ${url.origin} without permission: pass --allow-load (or "allowLoad": true in the config file) once you may send it load`);
   }

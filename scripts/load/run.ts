@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_ACCOUNTS } from '../../mocks/engine/accounts.js';
-import { checkGuards } from '../../load/guards.js';
+import { refuseProduction } from '../../load/guards.js';
 import { startEmbeddedMock, type EmbeddedMock } from '../../load/embedded-mock.js';
 import { exportK6 } from '../../load/k6.js';
 import { runLoadStage, LoadRefused, TargetUnreachable } from '../../load/stage.js';
@@ -25,7 +25,8 @@ export const EMBEDDED_VIDEO = 'https://media.example.com/clips/load.mp4?duration
 async function exportScript(opts: LoadCommandOptions, version: string): Promise<number> {
   const target = opts.target ?? 'http://127.0.0.1:4010';
   // The script bakes in its default target: a production host is refused here too, though nothing is sent.
-  checkGuards(target, { ...opts.guards, allowLoad: true }, { embedded: true, scenarios: opts.scenarios.length, warmupS: opts.warmupS, durationS: opts.durationS });
+  // The caps guard this machine's generator, not a k6 run, so they do not apply.
+  refuseProduction(target, opts.guards.productionHosts);
   const script = exportK6({
     target, videoUrl: opts.videoUrl ?? EMBEDDED_VIDEO, scenarios: opts.scenarios, connections: opts.connections, durationS: opts.durationS,
     warmupS: opts.warmupS, timeoutMs: opts.timeoutMs, thresholds: opts.thresholds.map(parseThreshold), abortAfterErrors: opts.guards.abortAfterErrors,

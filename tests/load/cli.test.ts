@@ -17,6 +17,8 @@ import { runLoad as runLoad_ } from '../../scripts/load/run.js';
 import { ROOT } from '../certify/run-certify.js';
 
 const BIN = join(ROOT, 'bin/jobcert.js');
+// These runs are tests, not reports for CI's step summary (this worker's env only; spawned runs get '').
+delete process.env.GITHUB_STEP_SUMMARY;
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 // CI installs xmllint and chromium (.ci/run); elsewhere a missing tool shows as a skip, never as a pass.
 const needTool = (cmd: string): boolean => has(cmd) || process.env.CI === 'true';
@@ -29,7 +31,7 @@ function runLoad(args: string[], opts: { env?: Record<string, string>; out?: str
   const out = opts.out === false ? '' : (opts.out ?? mkdtempSync(join(tmpdir(), 'jobcert-load-')));
   const argv = [BIN, 'load', ...args, ...(out ? ['--out', out] : [])];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -160,25 +162,23 @@ describe('guards: exit 2 with one line, before any request', () => {
     expect(counted).toBe(0);
   }, 30_000);
 
+  // The rest runs `jobcert load`'s own code in-process: the same path after the flags, without another process start.
   it('refuses a production host named in the config file, whatever allowLoad says', async () => {
     counted = 0;
     const config = join(mkdtempSync(join(tmpdir(), 'jobcert-cfg-')), 'jobcert.config.json');
     writeFileSync(config, JSON.stringify({ allowLoad: true, productionHosts: ['localhost', '127.0.0.1'] }));
-    const r = await runLoad([...external(), '--config', config], { out: false });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/matches "127\.0\.0\.1" in productionHosts/);
-    oneLine(r);
+    const opts = resolveLoadOptions({ target: counterUrl, apiKey: 'jc_guard_test_key', videoUrl: VIDEO, config, quiet: true }, {});
+    await expect(runLoad_(opts, 'test')).rejects.toThrow(/^refusing to load 127\.0\.0\.1:\d+: it is a production host \(matches "127\.0\.0\.1" in productionHosts/);
     expect(counted).toBe(0);
-  }, 30_000);
+  });
 
   it('an unreachable target is exit 3', async () => {
     const server = await startHttpServer(createEngine());
     const url = server.url;
     await server.close();
-    const r = await runLoad(['--target', url, '--api-key', 'jc_guard_test_key', '--video-url', VIDEO, '--allow-load', '--scenario', 'poll', '--duration', '1'], { out: false });
-    expect(r.code, r.stderr).toBe(3);
-    expect(r.stderr).toMatch(/^jobcert: the target http:\/\/127\.0\.0\.1:\d+ could not be reached/);
-  }, 30_000);
+    const opts = resolveLoadOptions({ target: url, apiKey: 'jc_guard_test_key', videoUrl: VIDEO, allowLoad: true, scenario: 'poll', duration: '1', quiet: true }, {});
+    expect(await runLoad_(opts, 'test')).toBe(3);
+  });
 });
 
 describe('an allowed external target', () => {
@@ -189,10 +189,12 @@ describe('an allowed external target', () => {
   it('allowLoad in the config file lets --target be loaded; keys and video URL come from the environment', async () => {
     const config = join(mkdtempSync(join(tmpdir(), 'jobcert-cfg-')), 'jobcert.config.json');
     writeFileSync(config, JSON.stringify({ allowLoad: true, thresholds: ['p99<800', 'http_5xx==0'] }));
-    const r = await runLoad(['--target', server.url, '--config', config, '--scenario', 'poll', '--duration', '1', '--warmup', '0', '--quiet'], { env: { JOBCERT_API_KEY: KEY, JOBCERT_VIDEO_URL: VIDEO } });
-    expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(r.doc!.load!.settings).toMatchObject({ keys: 1, thresholds: ['p99<800', 'http_5xx==0'], scenarios: ['poll'] });
-    expect(r.stdout).not.toContain(KEY);
+    const out = mkdtempSync(join(tmpdir(), 'jobcert-load-'));
+    const opts = resolveLoadOptions({ target: server.url, config, scenario: 'poll', duration: '1', warmup: '0', quiet: true, out }, { JOBCERT_API_KEY: KEY, JOBCERT_VIDEO_URL: VIDEO });
+    expect(await runLoad_(opts, 'test')).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 'compliance.json'), 'utf8')) as Compliance;
+    expect(doc.load!.settings).toMatchObject({ keys: 1, thresholds: ['p99<800', 'http_5xx==0'], scenarios: ['poll'] });
+    expect(readFileSync(join(out, 'compliance.json'), 'utf8')).not.toContain(KEY);
   }, 60_000);
 });
 
