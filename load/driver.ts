@@ -136,7 +136,8 @@ export function runPhase(opts: PhaseOptions): Promise<PhaseRun> {
     const deadline = setTimeout(() => control.stop('deadline: the phase did not end on time'), (opts.durationS + opts.timeoutS + 5) * 1000);
     instance = autocannon({
       url: opts.url,
-      connections: opts.connections,
+      // autocannon splits maxOverallRequests over the connections; a connection whose share is 0 would have no cap at all.
+      connections: opts.maxRequests ? Math.max(1, Math.min(opts.connections, opts.maxRequests)) : opts.connections,
       duration: opts.durationS,
       pipelining: 1,
       timeout: opts.timeoutS,

@@ -70,7 +70,7 @@ export async function runLoad(opts: LoadCommandOptions, version: string): Promis
     const shown = embedded
       ? `the embedded mock (${target}, rate limit ${opts.mock.rateLimit ? 'on: 20 burst, 10/s per key' : 'off'}${opts.mock.faults.length ? `, faults ${opts.mock.faults.join(', ')}` : ''})`
       : target;
-    ui.header(`jobcert ${version}: load on ${shown}; ${opts.scenarios.join(', ')}; ${opts.connections} connections, ${opts.warmupS} s warm-up + ${opts.durationS} s each${opts.rate ? `, ${opts.rate} req/s` : ''}; ${keys.length} key(s)`);
+    console.log(redact(`jobcert ${version}: load on ${shown}; ${opts.scenarios.join(', ')}; ${opts.connections} connections, ${opts.warmupS} s warm-up + ${opts.durationS} s each${opts.rate ? `, ${opts.rate} req/s` : ''}; ${keys.length} key(s)`));
     let stage;
     try {
       stage = await runLoadStage({
@@ -87,6 +87,7 @@ export async function runLoad(opts: LoadCommandOptions, version: string): Promis
       throw err;
     }
     for (const c of stage.checks) ui.result(c);
+    for (const t of stage.results.thresholds) console.log(redact(`threshold ${t.pass ? 'PASS' : 'FAIL'}  ${t.expr.padEnd(22)} measured ${t.display} (${t.scope}), limit ${t.limit}`));
     const doc: Compliance = {
       tool: 'jobcert', version, target: embedded ? `embedded mock (${target})` : target, profile: 'full', strict: false,
       started_at: startedAt.toISOString(), duration_ms: Math.round(performance.now() - t0),
