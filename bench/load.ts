@@ -59,26 +59,36 @@ function start(args: string[], pinned: boolean, pattern: RegExp): Promise<{ url:
   });
 }
 
+interface Sample { rps: number; p99: number; errors: number; /** Requests per CPU-second of the generator: what it would reach alone on a core. */ perCpuS: number }
+
 /** The stage's generator on the poll scenario's request shape: static keep-alive GETs, every response recorded. */
-async function stage(url: string): Promise<{ rps: number; p99: number; errors: number }> {
+async function stage(url: string): Promise<Sample> {
+  const cpu0 = process.cpuUsage();
   const recorder = new ScenarioRecorder({ scenario: 'poll', base: url, warmupMs: 0, abortAfterErrors: Number.MAX_SAFE_INTEGER, keys: [KEY] });
   const requests: OutgoingRequest[] = ['job_baseline', 'job_baseline2', 'job_baseline3', 'job_baseline4'].map((id) => ({ endpoint: 'getJob', method: 'GET', path: `/v1/jobs/${id}`, headers: { 'x-api-key': KEY }, jobId: id }));
   const run = await runPhase({
     url, connections: CONNECTIONS, durationS: DURATION_S, timeoutS: 10,
     script: (i, control) => { if (i === 0) recorder.attach(control); return { kind: 'static', requests }; }, observer: recorder,
   });
+  const cpu = process.cpuUsage(cpu0);
   const sorted = [...recorder.latency].sort((a, b) => a - b);
-  return { rps: recorder.t.length / (run.elapsedMs / 1000), p99: sorted[Math.ceil(sorted.length * 0.99) - 1] ?? Number.NaN, errors: recorder.errors.length };
+  return {
+    rps: recorder.t.length / (run.elapsedMs / 1000), p99: sorted[Math.ceil(sorted.length * 0.99) - 1] ?? Number.NaN, errors: recorder.errors.length,
+    perCpuS: recorder.t.length / ((cpu.user + cpu.system) / 1e6),
+  };
 }
 
-function wrk(url: string, pinned: boolean): { rps: number; p99: number; errors: number } {
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', '-H', `x-api-key: ${KEY}`, `${url}${PATH}`];
-  const out = pinned ? execFileSync('taskset', ['-c', '0', 'wrk', ...args], { encoding: 'utf8' }) : execFileSync('wrk', args, { encoding: 'utf8' });
+function wrk(url: string, pinned: boolean): Sample {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', '-H', `'x-api-key: ${KEY}'`, `${url}${PATH}`];
+  // bash's `times` gives wrk's CPU time (user and system of the shell's children).
+  const out = execFileSync('bash', ['-c', `${pinned ? 'taskset -c 0 ' : ''}wrk ${args.join(' ')}; times`], { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const times = [...out.trim().split('\n').at(-1)!.matchAll(/(\d+)m([\d.]+)s/g)].reduce((a, m) => a + Number(m[1]) * 60 + Number(m[2]), 0);
+  const total = Number(/(\d+) requests in/.exec(out)?.[1]);
   const p99m = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
   const p99 = p99m ? Number(p99m[1]) * (p99m[2] === 'us' ? 0.001 : p99m[2] === 's' ? 1000 : 1) : Number.NaN;
   const errors = Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0);
-  return { rps, p99, errors };
+  return { rps, p99, errors, perCpuS: total / times };
 }
 
 ensureWrk();
@@ -87,25 +97,27 @@ if (pinned) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 
 console.log(`GET ${PATH}, ${CONNECTIONS} connections, keep-alive, ${DURATION_S} s per run, ${ROUNDS} rounds; ${pinned ? 'servers pinned to CPU 1, generators to CPU 0' : 'not pinned (no taskset or 1 CPU)'}`);
 
 const bare = await start([`${ROOT}bench/bare-server.mjs`], pinned, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
-const samples: { gen: 'stage' | 'wrk'; rps: number; p99: number; errors: number }[] = [];
+const samples: ({ gen: 'stage' | 'wrk' } & Sample)[] = [];
 try {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const gen of ['stage', 'wrk'] as const) {
       const s = gen === 'stage' ? await stage(bare.url) : wrk(bare.url, pinned);
       samples.push({ gen, ...s });
-      console.log(`round ${round} ${gen.padEnd(5)} ${s.rps.toFixed(0).padStart(7)} req/s  p99 ${s.p99.toFixed(2).padStart(6)} ms  errors ${s.errors}`);
+      console.log(`round ${round} ${gen.padEnd(5)} ${s.rps.toFixed(0).padStart(7)} req/s  p99 ${s.p99.toFixed(2).padStart(6)} ms  errors ${s.errors}  ${s.perCpuS.toFixed(0).padStart(7)} req per CPU-second`);
     }
   }
 } finally {
   bare.child.kill('SIGTERM');
 }
-const mean = (g: 'stage' | 'wrk'): number => { const xs = samples.filter((s) => s.gen === g).map((s) => s.rps); return xs.reduce((a, b) => a + b, 0) / xs.length; };
+const mean = (g: 'stage' | 'wrk', k: 'rps' | 'perCpuS' = 'rps'): number => { const xs = samples.filter((s) => s.gen === g).map((s) => s[k]); return xs.reduce((a, b) => a + b, 0) / xs.length; };
 // Each round's two runs are back to back; the median of their ratios resists a neighbour's burst of CPU better than the means do.
 const perRound = Array.from({ length: ROUNDS }, (_, i) => (samples[2 * i]?.rps ?? 0) / (samples[2 * i + 1]?.rps ?? 1)).sort((a, b) => a - b);
 const median = perRound.length % 2 ? perRound[(perRound.length - 1) / 2]! : (perRound[perRound.length / 2 - 1]! + perRound[perRound.length / 2]!) / 2;
 console.log(`\nwrk    ${mean('wrk').toFixed(0)} req/s (mean)`);
 console.log(`stage  ${mean('stage').toFixed(0)} req/s (mean)`);
 console.log(`ratio stage/wrk = ${(mean('stage') / mean('wrk')).toFixed(2)} of the means, ${median.toFixed(2)} median of the rounds (target ≥ 0.90)`);
+// On a shared machine the wall rates swing with the neighbours; CPU cost per request does not.
+console.log(`per CPU-second: stage ${mean('stage', 'perCpuS').toFixed(0)}, wrk ${mean('wrk', 'perCpuS').toFixed(0)} requests (stage/wrk ${(mean('stage', 'perCpuS') / mean('wrk', 'perCpuS')).toFixed(2)})`);
 
 // The embedded mock under the start scenario: its own process on CPU 1, the stage here on CPU 0.
 const mock = await start([`--import`, 'tsx', `${ROOT}load/mock-process.ts`, JSON.stringify({ faults: [], rateLimit: false })], pinned, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
