@@ -1,6 +1,7 @@
 /** The `jobcert` command line. Each subcommand lives in scripts/commands/. */
 import { Command, CommanderError } from 'commander';
 import { registerCertifyCommand } from './commands/certify.js';
+import { registerLoadCommand } from './commands/load.js';
 import { registerMockCommand } from './commands/mock.js';
 import { registerPactCommand } from './commands/pact.js';
 import { UsageError } from './cli-errors.js';
@@ -13,6 +14,7 @@ const program = new Command('jobcert')
 registerMockCommand(program);
 registerCertifyCommand(program);
 registerPactCommand(program);
+registerLoadCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,10 +5,11 @@
  * further; malformed HTTP still gets the error envelope.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo, Socket } from 'node:net';
 import { BODY_LIMIT_BYTES } from '../engine/body.js';
 import type { Engine } from '../engine/engine.js';
-import { gzipSync } from 'node:zlib';
+import { sendAfterDelay } from '../engine/latency.js';
 import type { MockRequest, MockResponse } from '../engine/types.js';
 import type { VariantName } from '../engine/variants.js';
 
@@ -26,6 +27,13 @@ function toMockRequest(req: IncomingMessage, body: Uint8Array | null, tooLarge: 
   return { method: req.method ?? 'GET', url: req.url ?? '/', headers, body, bodyTooLarge: tooLarge };
 }
 
+function writeResponse(res: ServerResponse, out: MockResponse): void {
+  // A delayed response may find its client gone.
+  if (res.destroyed) return;
+  res.writeHead(out.status, out.headers);
+  res.end(out.body ?? undefined);
+}
+
 export function createHttpHandler(engine: Engine): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const chunks: Buffer[] = [];
@@ -40,14 +48,7 @@ export function createHttpHandler(engine: Engine): (req: IncomingMessage, res: S
     req.on('end', () => {
       const body = chunks.length === 0 ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
       const out = engine.handle(toMockRequest(req, tooLarge ? null : body, tooLarge));
-      const send = (): void => {
-        if (res.destroyed) return;
-        const wire = engine.variants.size > 0 ? onTheWire(out, engine.variants, req.headers['accept-encoding']) : out;
-        res.writeHead(wire.status, wire.headers);
-        res.end(wire.body ?? undefined);
-      };
-      if (out.delayMs) setTimeout(send, out.delayMs);
-      else send();
+      sendAfterDelay(engine.variants.size > 0 ? onTheWire(out, engine.variants, req.headers['accept-encoding']) : out, writeResponse, res);
     });
   };
 }
@@ -62,10 +63,11 @@ function onTheWire(out: MockResponse, variants: ReadonlySet<VariantName>, accept
     headers.vary = 'accept-encoding';
   }
   if (variants.has('no-keepalive')) headers.connection = 'close';
-  if (!variants.has('header-case')) return { status: out.status, headers, body };
+  const delay = out.delayMs ? { delayMs: out.delayMs } : {};
+  if (!variants.has('header-case')) return { status: out.status, headers, body, ...delay };
   const cased: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) cased[k === 'x-request-id' ? 'X-REQUEST-ID' : k === 'retry-after' ? 'Retry-after' : k.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase())] = v;
-  return { status: out.status, headers: cased, body };
+  return { status: out.status, headers: cased, body, ...delay };
 }
 
 /** Starts the mock on 127.0.0.1 (port 0 = ephemeral). Loopback only: the mock never listens elsewhere. */

@@ -3,9 +3,10 @@
  * never leaves the process. One catch-all handler, because routing, auth and
  * every rule live in the engine, not in msw.
  */
-import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { http, HttpResponse, type HttpHandler } from 'msw';
 import { BODY_LIMIT_BYTES } from '../engine/body.js';
 import type { Engine } from '../engine/engine.js';
+import { sendAfterDelay } from '../engine/latency.js';
 
 export function mswHandlers(engine: Engine, baseUrl: string): HttpHandler[] {
   const origin = baseUrl.replace(/\/+$/, '');
@@ -21,7 +22,7 @@ export function mswHandlers(engine: Engine, baseUrl: string): HttpHandler[] {
         method: request.method, url: url.pathname + url.search, headers,
         body: tooLarge || bytes.byteLength === 0 ? null : bytes, ...(tooLarge ? { bodyTooLarge: true } : {}),
       });
-      if (out.delayMs) await delay(out.delayMs);
+      if (out.delayMs) await new Promise<void>((resolve) => sendAfterDelay(out, () => resolve(), undefined));
       return new HttpResponse(out.body as ConstructorParameters<typeof HttpResponse>[0], { status: out.status, headers: out.headers });
     }),
   ];

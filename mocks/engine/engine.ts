@@ -16,6 +16,8 @@ import { fail, type Account, type EngineState, type RouteContext, type RouteHand
 import { parseFaults, type FaultName } from './faults.js';
 import { fingerprint, IdempotencyStore } from './idempotency.js';
 import { JobStore } from './jobs.js';
+import { DEFAULT_FAULT_LATENCY_MS, withDelay } from './latency.js';
+import { overloadDetector } from './overload.js';
 import { RateLimiter, type RateDecision, type RateLimitConfig } from './rate-limiter.js';
 import { errorResponse } from './respond.js';
 import { createJob, getJob, listJobs, startJob } from './routes/jobs.js';
@@ -40,6 +42,8 @@ export interface EngineOptions {
   /** Origin used in output_url; defaults to the request's Host. */
   baseUrl?: string;
   maxJobs?: number;
+  /** The load-latency fault's delay per response, in ms (default 1000). */
+  faultLatencyMs?: number;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = { capacity: 20, refillPerSecond: 10 };
@@ -102,6 +106,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const limiter = rateConfig ? new RateLimiter(rateConfig, clock, faults.has('rate-no-recovery') ? 60_000 : 0) : undefined;
   const idempotency = new IdempotencyStore(clock);
   const log = options.log;
+  const overloaded = faults.has('load-5xx-under-load') ? overloadDetector() : undefined;
+  const addedLatencyMs = faults.has('load-latency') ? (options.faultLatencyMs ?? DEFAULT_FAULT_LATENCY_MS) : 0;
 
   const state: EngineState = {
     jobs: new JobStore({
@@ -215,7 +221,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     // idem-in-progress: the key stays in progress until the original's answer has gone out.
     const hold = variants.has('idem-in-progress') ? IN_PROGRESS_HOLD_MS : 0;
     idempotency.finish(scope, idemKey, print, res.status >= 200 && res.status < 300 ? copyResponse(res) : null, hold);
-    if (hold) res.delayMs = hold;
+    withDelay(res, hold);
     return res;
   }
 
@@ -264,7 +270,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const out: Outcome = { account: undefined, jobId: undefined, rate: undefined };
       let res: MockResponse;
       try {
-        res = dispatch(req, requestId, now, out);
+        res = overloaded?.(now) && req.url.startsWith('/v1/')
+          ? errorResponse({ code: 'internal_error', message: 'the service is overloaded' }, requestId, faults)
+          : dispatch(req, requestId, now, out);
       } catch (err) {
         // A bug in the mock must still answer in the envelope; ERR-3 makes it visible as a 5xx.
         log?.({ time: new Date(now).toISOString(), level: 'error', msg: `mock bug: ${err instanceof Error ? err.stack : String(err)}`, request_id: requestId });
@@ -274,8 +282,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (!(faults.has('obs-no-request-id-on-errors') && res.status >= 400)) res.headers['x-request-id'] = requestId;
       if (reshaping) reshape(res, req, variants);
       if (stampDate) res.headers.date = new Date(Math.floor(now / 1000) * 1000).toUTCString();
-      if (variants.has('latency')) res.delayMs = (res.delayMs ?? 0) + LATENCY_MS;
+      if (variants.has('latency')) withDelay(res, LATENCY_MS);
       if (req.method === 'HEAD') res.body = null;
+      withDelay(res, addedLatencyMs);
       if (log) {
         const entry: LogEntry = {
           time: new Date(now).toISOString(), level: res.status >= 500 ? 'error' : res.status >= 400 ? 'warn' : 'info', msg: 'request',

@@ -7,8 +7,8 @@
 import type { Family } from '../../contracts/rules.js';
 
 export interface FaultInfo {
-  /** The family whose checks must catch it; SCHEMA is response-shape conformance. */
-  family: Family | 'SCHEMA';
+  /** The family whose checks must catch it; SCHEMA is response-shape conformance, LOAD the load stage (load/). */
+  family: Family | 'SCHEMA' | 'LOAD';
   rules: string[];
   description: string;
 }
@@ -61,6 +61,8 @@ export const FAULTS = {
   'life-no-credit-check': { family: 'LIFE', rules: ['LIFE-5'], description: 'a key without credits can start jobs' },
   'life-artifact-wrong-type': { family: 'LIFE', rules: ['LIFE-6'], description: 'artifacts are served as application/octet-stream' },
   'schema-job-shape': { family: 'SCHEMA', rules: [], description: 'job responses omit created_at and send credits_charged as a string' },
+  'load-latency': { family: 'LOAD', rules: [], description: 'every response is held back N ms (default 1000; engine option faultLatencyMs): latency thresholds fail' },
+  'load-5xx-under-load': { family: 'LOAD', rules: ['ERR-3'], description: 'above 50 requests/s, one /v1 request in 4 gets 500 internal_error' },
 } as const satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -16,7 +16,7 @@ export interface MockResponse {
   headers: Record<string, string>;
   /** null for HEAD and empty bodies. */
   body: string | Uint8Array | null;
-  /** Adapters hold the answer back this long (variants: latency, idem-in-progress). */
+  /** Adapters hold the answer back this long (latency.ts: the latency variant, idem-in-progress, the load-latency fault). */
   delayMs?: number;
 }
 

@@ -12,8 +12,8 @@ import { parseVariants } from '../../mocks/engine/variants.js';
 import { FAMILIES, RULE_IDS } from '../../contracts/rules.js';
 import { readConfigFile, readEnv, readFlags, type Values } from './settings.js';
 
-/** Families --only/--skip accept: the SPEC's, SCHEMA, and the stages outside vitest (PACT). */
-export const SELECTABLE_FAMILIES = [...FAMILIES, 'SCHEMA', 'PACT'] as const;
+/** Families --only/--skip accept: the SPEC's, SCHEMA, and the stages outside vitest (PACT, LOAD). */
+export const SELECTABLE_FAMILIES = [...FAMILIES, 'SCHEMA', 'PACT', 'LOAD'] as const;
 
 export interface CertifyFlags {
   target?: string;
@@ -58,6 +58,8 @@ export interface CertifyOptions {
   quiet: boolean;
   /** Checks start in a shuffled order with this seed (--shuffle): they must not depend on order. */
   shuffle?: number;
+  /** The LOAD family's permission and gates (full profile). */
+  load: { allowLoad: boolean; productionHosts?: string[]; thresholds?: string[]; keys: string[] };
   mock: { faults: string[]; variants: string[]; transport: 'http' | 'msw' };
 }
 
@@ -143,6 +145,10 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
     maxDurationS: int(merged.maxDuration, MAX_DURATION_DEFAULT_S[profile]),
     quiet: Boolean(merged.quiet),
     ...(merged.shuffle ? { shuffle: merged.seed ?? Math.floor(Math.random() * 2_147_483_647) } : {}),
+    load: {
+      allowLoad: Boolean(merged.allowLoad), keys: merged.loadApiKeys ?? [],
+      ...(merged.productionHosts ? { productionHosts: merged.productionHosts } : {}), ...(merged.thresholds ? { thresholds: merged.thresholds } : {}),
+    },
     mock: { faults, variants, transport },
   };
 }

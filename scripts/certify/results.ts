@@ -9,6 +9,7 @@ import type { Violation } from '../../contracts/conformance.js';
 import type { RateProfile } from '../../suites/lib/rate.js';
 import { operations } from '../../contracts/spec.js';
 import type { Selection } from './options.js';
+import type { LoadResults } from '../../load/results.js';
 
 export type Status = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -60,6 +61,8 @@ export interface Compliance {
   /** What the transport did when no response came, over the run and per check. */
   transport: TransportSummary;
   checks: CheckResult[];
+  /** The LOAD stage's measurements, when it ran (reports draw its section and charts from it). */
+  load?: LoadResults;
 }
 
 export interface TransportSummary {
@@ -140,7 +143,7 @@ function uniquenessCheck(results: CheckResult[]): CheckResult {
   };
 }
 
-const FAMILY_ORDER = ['AUTH', 'RATE', 'IDEM', 'OBS', 'ERR', 'VAL', 'LIFE', 'SCHEMA', 'PACT'];
+const FAMILY_ORDER = ['AUTH', 'RATE', 'IDEM', 'OBS', 'ERR', 'VAL', 'LIFE', 'SCHEMA', 'PACT', 'LOAD'];
 
 /** Adds the run-wide checks and orders everything as SPEC.md does (stable within a family). */
 export function withDerivedChecks(results: CheckResult[], selection: Selection): CheckResult[] {

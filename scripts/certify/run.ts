@@ -20,6 +20,11 @@ import { writeReports } from './reports/write.js';
 import { isGatingFailure, summarize, transportSummary, withDerivedChecks, type CheckResult, type Compliance } from './results.js';
 import { bringUpTarget, unreachable } from './target.js';
 import { verifyPacts } from '../../pact/verify.js';
+import { runCertifyLoad } from '../../load/certify.js';
+import type { LoadResults } from '../../load/results.js';
+import { LoadRefused } from '../../load/stage.js';
+import { productionHosts, refuseProduction } from '../../load/guards.js';
+import { UsageError } from '../cli-errors.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -93,6 +98,25 @@ async function verifyFamilyPact(opts: CertifyOptions, config: RunConfig, redact:
   });
 }
 
+/** LOAD on the target (with --allow-load) or on the embedded mock; a target not allowed is a skip saying so. */
+async function loadFamily(opts: CertifyOptions, config: RunConfig, embedded: boolean, log: (line: string) => void): Promise<{ checks: CheckResult[]; results?: LoadResults }> {
+  if (!embedded && !opts.load.allowLoad) {
+    return { checks: [{ id: 'load.allowed', rule_ids: [], family: 'LOAD', level: 'must', title: 'the target may be load-tested', status: 'skip', message: 'needs --allow-load (or allowLoad in the config file): LOAD runs only against a target the user allows, never a production host', duration_ms: 0, requests: 0, evidence: [], request_ids: [], repro: null, notes: [] }] };
+  }
+  try {
+    const out = await runCertifyLoad({
+      ...(embedded ? {} : { target: config.target }), keys: [config.keys.primary, ...(config.keys.alt ? [config.keys.alt] : []), ...opts.load.keys],
+      videoUrl: config.videos[0]?.url, faults: opts.mock.faults, allowLoad: embedded || opts.load.allowLoad, timeoutMs: config.requestTimeoutMs,
+      ...(opts.load.productionHosts ? { productionHosts: opts.load.productionHosts } : {}), ...(opts.load.thresholds ? { thresholds: opts.load.thresholds } : {}), log,
+    });
+    return { checks: out.checks, results: out.results };
+  } catch (err) {
+    // A refused target (a production host) is the user's to fix: exit 2 like any usage error.
+    if (err instanceof LoadRefused) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> => Promise.race([p, new Promise<undefined>((r) => { setTimeout(() => r(undefined), ms).unref(); })]);
 
 export async function certify(opts: CertifyOptions, version: string): Promise<number> {
@@ -104,8 +128,15 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
     : { ...opts.keys, primary: opts.keys.primary as string };
   const redact = redactor([keys.primary, keys.alt, keys.broke]);
   const ui = createConsole({ quiet: opts.quiet, color: process.stdout.isTTY === true && !process.env.NO_COLOR, redact });
-  // Before anything runs: a report directory that cannot be written is a usage error now, not a lost run later.
+  // Before anything runs: a report directory that cannot be written is a usage error now, not a lost run later,
+  // and LOAD never goes near a production host.
   const dir = prepareReportDir(opts.out, startedAt);
+  if (!embedded && opts.load.allowLoad && wantsFamily(opts, 'LOAD')) {
+    try { refuseProduction(opts.target as string, opts.load.productionHosts ?? productionHosts(process.env)); } catch (err) {
+      if (err instanceof LoadRefused) throw new UsageError(err.message);
+      throw err;
+    }
+  }
 
   const interrupt = onInterrupt();
   const target = await bringUpTarget(opts, keys);
@@ -164,9 +195,12 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
     // PACT: the committed consumer pacts verified against the target (full profile, or --only PACT), after the checks.
     const pactChecks = stop || !wantsFamily(opts, 'PACT') ? [] : await verifyFamilyPact(opts, config, redact, interrupt.stopped);
     for (const c of pactChecks) ui.result(c);
+    // LOAD: after the checks, so the load does not disturb their timing; the embedded mock gets its own process.
+    const load = stop || !wantsFamily(opts, 'LOAD') ? undefined : await loadFamily(opts, config, embedded, (line) => ui.header(`  LOAD ${line}`));
+    for (const c of load?.checks ?? []) ui.result(c);
 
     const reason = stop?.kind === 'signal' ? `the run was interrupted (${stop.signal})` : `the run deadline (--max-duration ${opts.maxDurationS} s) passed`;
-    const checks: CheckResult[] = withDerivedChecks([...collector.results, ...pactChecks, ...collector.unfinished(reason)], opts.selection);
+    const checks: CheckResult[] = withDerivedChecks([...collector.results, ...pactChecks, ...(load?.checks ?? []), ...collector.unfinished(reason)], opts.selection);
     if (collector.loadErrors.length > 0) {
       checks.push({ id: 'harness.load', rule_ids: [], family: 'SCHEMA', level: 'must', title: 'every suite loaded', status: 'error', message: collector.loadErrors.join('; '), duration_ms: 0, requests: 0, evidence: [], request_ids: [], repro: null, notes: [] });
     }
@@ -182,6 +216,7 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
       ...(collector.rateProfile ? { rate_limit: collector.rateProfile } : {}),
       transport: transportSummary(checks),
       checks,
+      ...(load && 'results' in load ? { load: load.results } : {}),
     };
     const paths = await writeReports(doc, dir, redact);
     if (opts.out === undefined) pointLatest(dir);

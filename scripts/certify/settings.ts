@@ -46,6 +46,19 @@ export const SETTINGS = {
   promptPolicy: { flag: '--prompt-policy', env: 'JOBCERT_PROMPT_POLICY', kind: { type: 'enum', values: ['required', 'off'] }, doc: 'VAL-3: whether the provider requires a prompt for pro' },
   quiet: { flag: '--quiet', env: 'JOBCERT_QUIET', kind: { type: 'boolean' }, doc: 'only the verdict table and report paths' },
   shuffle: { flag: '--shuffle', env: 'JOBCERT_SHUFFLE', kind: { type: 'boolean' }, doc: 'start the checks in a random order (with --seed, a given one): they must not depend on order' },
+  // LOAD (certify --profile full, and jobcert load): the same keys in the same file.
+  allowLoad: { flag: '--allow-load', env: 'JOBCERT_ALLOW_LOAD', kind: { type: 'boolean' }, doc: 'LOAD may run against this (non-production) target' },
+  productionHosts: { flag: '--production-hosts', env: 'JOBCERT_PRODUCTION_HOSTS', kind: { type: 'list', split: /,/ }, doc: 'hosts LOAD always refuses (default api.removebgvideo.com)' },
+  loadApiKeys: { flag: '--load-api-key', env: 'JOBCERT_LOAD_API_KEYS', kind: { type: 'list', split: /,/ }, doc: 'more keys to spread the load over' },
+  thresholds: { flag: '--threshold', env: 'JOBCERT_THRESHOLDS', kind: { type: 'list', split: /;/ }, doc: "LOAD SLO gates, k6-like: 'p99<800', 'errors<1%', 'rate>=200'" },
+  scenarios: { flag: '--scenario', env: 'JOBCERT_SCENARIOS', kind: { type: 'list', split: /,/ }, doc: 'LOAD scenarios: poll, start, mixed' },
+  connections: { flag: '--connections', env: 'JOBCERT_CONNECTIONS', kind: n(1, 1000, true), doc: 'LOAD connections' },
+  duration: { flag: '--duration', env: 'JOBCERT_DURATION', kind: n(1, 3600), doc: 'LOAD seconds per scenario' },
+  warmup: { flag: '--warmup', env: 'JOBCERT_WARMUP', kind: n(0, 600), doc: 'LOAD warm-up seconds, excluded from results' },
+  rate: { flag: '--rate', env: 'JOBCERT_RATE', kind: n(1, 1_000_000), doc: 'LOAD target requests per second (omitted: open loop)' },
+  timeout: { flag: '--timeout', env: 'JOBCERT_TIMEOUT', kind: n(100, 300_000), doc: 'LOAD milliseconds per request' },
+  maxRequests: { flag: '--max-requests', env: 'JOBCERT_MAX_REQUESTS', kind: n(1, 10_000_000, true), doc: 'LOAD request cap' },
+  abortAfterErrors: { flag: '--abort-after-errors', env: 'JOBCERT_ABORT_AFTER_ERRORS', kind: n(0, 1_000_000, true), doc: 'LOAD stops early past this many 5xx or connection errors' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -6,6 +6,7 @@
 import type { CheckResult, Compliance } from '../results.js';
 import { describeRateLimit } from './rate-limit.js';
 import { describeCounts, describeTransport } from './transport.js';
+import { renderLoadHtml } from '../../../load/report-html.js';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const LABEL: Record<CheckResult['status'], string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', error: 'ERROR' };
@@ -64,6 +65,7 @@ ${clips}
 ${doc.rate_limit ? `<h2>Observed rate limit</h2><p class="rate">${esc(describeRateLimit(doc.rate_limit))}</p>` : ''}
 <h2>Transport</h2><p class="transport">${esc(describeTransport(doc.transport))}</p>
 ${doc.transport.by_check.length ? `<table><tr><th>check</th><th>result</th><th>what the transport did</th></tr>${doc.transport.by_check.map((c) => `<tr><td><code>${esc(c.id)}</code></td><td>${c.status}</td><td>${esc(describeCounts(c.counts))}</td></tr>`).join('')}</table>` : ''}
+${doc.load ? renderLoadHtml(doc.load) : ''}
 <h2>Checks</h2>
 <div class="filters" id="filters"><button data-f="all" class="on">all</button><button data-f="fail">failed</button><button data-f="error">errored</button><button data-f="pass">passed</button><button data-f="skip">skipped</button></div>
 ${doc.checks.map(checkHtml).join('\n')}

@@ -2,6 +2,7 @@
 import type { CheckResult, Compliance } from '../results.js';
 import { describeRateLimit } from './rate-limit.js';
 import { describeCounts, describeTransport } from './transport.js';
+import { renderLoadMarkdown } from '../../../load/report-md.js';
 
 const ICON: Record<CheckResult['status'], string> = { pass: '✅', fail: '❌', skip: '⏭', error: '⚠️' };
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -26,6 +27,7 @@ export function renderMarkdown(doc: Compliance): string {
     for (const c of doc.clips) lines.push(`| ${cell(c.label)} | ${c.status ?? '—'} | ${c.processing_ms !== undefined ? `${(c.processing_ms / 1000).toFixed(1)} s` : '—'} | ${c.credits ?? '—'} |`);
     lines.push('');
   }
+  if (doc.load) lines.push(renderLoadMarkdown(doc.load), '');
   const families = [...new Set(doc.checks.map((c) => c.family))];
   for (const family of families) {
     const checks = doc.checks.filter((c) => c.family === family);

@@ -1,0 +1,43 @@
+/** `jobcert load`: the LOAD stage on its own (or its k6 export), with SLO thresholds, guards and reports. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { DEFAULT_CAPS } from '../../load/guards.js';
+import { DEFAULT_THRESHOLDS } from '../../load/thresholds.js';
+import { SCENARIO_NAMES } from '../../load/types.js';
+import { resolveLoadOptions, type LoadFlags } from '../load/options.js';
+import { runLoad } from '../load/run.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
+
+export function registerLoadCommand(program: Command): void {
+  program
+    .command('load')
+    .description('load the provider (default: the embedded mock) with SLO thresholds and safety guards, and write reports; or export the scenarios for k6')
+    .option('--target <url>', 'base URL of the provider (env JOBCERT_TARGET); omitted: the embedded mock in a child process on loopback')
+    .option('--api-key <key>', 'primary key (env JOBCERT_API_KEY); required with --target')
+    .option('--alt-api-key <key>', 'a second key to spread the load over (env JOBCERT_ALT_API_KEY)')
+    .option('--load-api-key <key>', 'one more key to spread the load over; repeatable (env JOBCERT_LOAD_API_KEYS, comma-separated)', collect)
+    .option('--video-url <url>', 'a clip the provider can process (env JOBCERT_VIDEO_URL); required with --target')
+    .option('--scenario <list>', `scenarios to run, in order (default ${SCENARIO_NAMES.join(',')})`)
+    .option('--connections <n>', 'keep-alive connections (default 10)')
+    .option('--duration <s>', 'measured seconds per scenario (default 5)')
+    .option('--warmup <s>', 'warm-up seconds per scenario, excluded from the results (default 1)')
+    .option('--rate <n>', 'overall requests per second; omitted: each connection sends as soon as its previous answer arrives')
+    .option('--timeout <ms>', 'per request (default 10000)')
+    .option('--threshold <expr>', `SLO threshold, repeatable, e.g. 'p99<800' 'errors<1%' 'rate>=200' (default ${DEFAULT_THRESHOLDS.join(' ')}; see README)`, collect)
+    .option('--allow-load', 'confirm that --target may be loaded (or "allowLoad": true in the config file)')
+    .option('--max-duration <s>', `cap on warm-up plus measured seconds of all scenarios (default ${DEFAULT_CAPS.maxDurationS})`)
+    .option('--max-requests <n>', `cap on the requests of the whole run (default ${DEFAULT_CAPS.maxRequests})`)
+    .option('--abort-after-errors <n>', `stop early once 5xx responses plus unanswered requests pass this (default ${DEFAULT_CAPS.abortAfterErrors})`)
+    .option('--out <path>', 'report directory (default reports/<timestamp>-load/); with --export, the script file')
+    .option('--export <k6>', 'write the scenarios and thresholds as a k6 script to --out instead of running them (offline)')
+    .option('--config <file>', 'jobcert.config.json (flags > env > file)')
+    .option('--quiet', 'only the checks, the verdict and the report paths')
+    .option('--mock-fault <name>', 'embedded mock only: break a rule (e.g. load-latency, load-5xx-under-load); repeatable', collect)
+    .option('--mock-rate-limit', 'embedded mock only: keep its rate limit on (20 burst, 10/s per key); off by default')
+    .option('--mock-latency-ms <n>', 'embedded mock only: the delay of --mock-fault load-latency (default 1000)')
+    .action(async (flags: LoadFlags) => {
+      process.exit(await runLoad(resolveLoadOptions(flags), VERSION));
+    });
+}

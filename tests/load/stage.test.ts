@@ -1,0 +1,177 @@
+// The LOAD stage against the mock over loopback HTTP, in-process: thresholds
+// pass on the clean mock and fail on each fault they exist to catch; every
+// per-scenario check and the billing check fail on theirs; the guards refuse
+// before a single request. Loads last 1–2 s.
+import { describe, expect, it } from 'vitest';
+import { createEngine, DEFAULT_ACCOUNTS, startHttpServer, type EngineOptions } from '../../mocks/index.js';
+import { DEFAULT_CAPS, LoadRefused, matchesHost, type LoadGuards } from '../../load/guards.js';
+import { runLoadStage, TargetUnreachable, type LoadStageOptions, type LoadStageOutput } from '../../load/stage.js';
+import { DEFAULT_THRESHOLDS } from '../../load/thresholds.js';
+import { runCertifyLoad } from '../../load/certify.js';
+
+const KEYS = [DEFAULT_ACCOUNTS[0]!.key, DEFAULT_ACCOUNTS[1]!.key];
+const GUARDS: LoadGuards = { ...DEFAULT_CAPS, allowLoad: true, productionHosts: ['api.removebgvideo.com'] };
+
+interface Run extends LoadStageOutput { requestsSeen: number }
+
+async function stage(engine: EngineOptions, opts: Partial<LoadStageOptions> = {}): Promise<Run> {
+  let requestsSeen = 0;
+  // Requests, not the connection resets a finishing load leaves behind (logged without a method).
+  const server = await startHttpServer(createEngine({ rateLimit: false, ...engine, log: (e) => { if (e.method) requestsSeen++; } }));
+  try {
+    const out = await runLoadStage({
+      target: server.url, keys: KEYS, videoUrl: 'https://media.example.com/clips/load.mp4?duration=5', scenarios: ['poll'], connections: 8,
+      durationS: 1, warmupS: 0, timeoutMs: 5000, thresholds: [...DEFAULT_THRESHOLDS], guards: GUARDS, embedded: true, billingWaitMs: 0, ...opts,
+    });
+    return { ...out, requestsSeen };
+  } finally {
+    await server.close();
+  }
+}
+
+const byId = (r: Run) => Object.fromEntries(r.checks.map((c) => [c.id, c]));
+const failing = (r: Run) => r.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => c.id);
+/** What failed and why, shown when a test does not get the failures it expects. */
+const why = (r: Run) => r.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => `${c.id}: ${c.message} ${JSON.stringify(c.evidence[0] ?? null).slice(0, 1500)}`).join('\n');
+
+describe('the LOAD stage against the mock', () => {
+  it('passes on the clean mock: every scenario, default thresholds, billing; warm-up excluded from the measurements', async () => {
+    const r = await stage({}, { scenarios: ['poll', 'start', 'mixed'], warmupS: 1, thresholds: [...DEFAULT_THRESHOLDS, 'rate>=100', 'mixed/getJob:p(99.9)<1500'] });
+    expect(failing(r), why(r)).toEqual([]);
+    expect(r.checks.every((c) => c.family === 'LOAD' && /^load\.[a-zA-Z0-9._-]+$/.test(c.id))).toBe(true);
+    expect(r.results.thresholds.map((t) => [t.expr, t.pass])).toEqual([['p99<800', true], ['errors<1%', true], ['http_5xx==0', true], ['rate>=100', true], ['mixed/getJob:p(99.9)<1500', true]]);
+    const c = byId(r);
+    expect(c['load.billing']?.status).toBe('pass');
+    expect(c['load.billing']?.rule_ids).toEqual(['IDEM-5', 'IDEM-1', 'RATE-5']);
+    for (const s of r.results.scenarios) {
+      expect(s.status, s.name).not.toBe('setup-failed');
+      expect(s.all!.responses, s.name).toBeGreaterThan(50);
+      expect(s.contract.sampled, s.name).toBeGreaterThan(0);
+      expect(s.timeline.some((b) => b.warmup) && s.timeline.some((b) => !b.warmup)).toBe(true);
+      expect(s.percentiles[0]!.points.at(-1)!.p).toBe(100);
+      // Measured responses are those after the warm-up only.
+      expect(s.all!.responses).toBeLessThan(s.requests_sent);
+    }
+    expect(r.results.scenarios.find((s) => s.name === 'mixed')!.endpoints.map((e) => e.endpoint)).toEqual(['createJob', 'startJob', 'getJob', 'listJobs']);
+    const b = r.results.billing;
+    expect(b?.status === 'checked' && b.started).toBeGreaterThan(100);
+    expect(r.results.settings.keys).toBe(2);
+    expect(JSON.stringify(r.results)).not.toContain(KEYS[0]);
+  }, 60_000);
+
+  it('load-latency (900 ms per response): the p99<800 threshold fails, measured ≥ 900 ms; the rest still pass', async () => {
+    const r = await stage({ faults: ['load-latency'], faultLatencyMs: 900 }, { durationS: 2 });
+    expect(failing(r), why(r)).toEqual(['load.threshold.p99-lt-800']);
+    const p99 = r.results.thresholds.find((t) => t.expr === 'p99<800')!;
+    expect(p99.measured).toBeGreaterThanOrEqual(900);
+    expect(byId(r)['load.threshold.p99-lt-800']?.message).toMatch(/^measured 9\d\d\.\d ms, threshold < 800\.0 ms$/);
+  }, 30_000);
+
+  it('load-5xx-under-load: no-5xx (ERR-3) fails with 500s as evidence; http_5xx==0 and errors<1% fail', async () => {
+    const r = await stage({ faults: ['load-5xx-under-load'] }, { guards: { ...GUARDS, abortAfterErrors: 1_000_000 } });
+    expect(failing(r), why(r)).toEqual(['load.poll.no-5xx', 'load.threshold.errors-lt-1pct', 'load.threshold.http_5xx-eq-0']);
+    const no5xx = byId(r)['load.poll.no-5xx']!;
+    expect(no5xx.rule_ids).toEqual(['ERR-3']);
+    expect(no5xx.evidence.length).toBeGreaterThan(0);
+    expect(no5xx.evidence.every((e) => e.response?.status === 500 && e.request.headers['x-api-key'] === '<redacted>')).toBe(true);
+    expect(byId(r)['load.threshold.http_5xx-eq-0']?.rule_ids).toEqual(['ERR-3']);
+  }, 30_000);
+
+  it('the error bound stops the run early with a report: the scenario fails, the next ones are not run', async () => {
+    const r = await stage({ faults: ['load-5xx-under-load'] }, { scenarios: ['poll', 'start'], durationS: 2, guards: { ...GUARDS, abortAfterErrors: 20 } });
+    expect(r.results.stopped_early).toMatch(/^stopped early: 21 5xx responses or requests without an answer passed the bound of 20/);
+    const c = byId(r);
+    expect(c['load.poll.ran']?.status).toBe('fail');
+    expect(r.results.scenarios[0]!.elapsed_ms).toBeLessThan(2000);
+    expect(r.results.scenarios[1]!.status).toBe('not-run');
+    expect(c['load.start.ran']?.status).toBe('skip');
+  }, 30_000);
+
+  it('the request cap ends the run early, reported, without failing the provider', async () => {
+    const r = await stage({}, { scenarios: ['poll', 'start'], durationS: 3, guards: { ...GUARDS, maxRequests: 3000 } });
+    expect(r.results.requests_sent).toBeLessThanOrEqual(3000);
+    expect(r.requestsSeen).toBeLessThanOrEqual(3000 + 1 + KEYS.length); // + the probe and the billing reads
+    expect(r.results.scenarios[0]!.stop_reason).toBe('request cap of 2984 reached');
+    expect(byId(r)['load.poll.ran']).toMatchObject({ status: 'pass', message: expect.stringMatching(/^request cap of 2984 reached; /) });
+    expect(r.results.scenarios[1]).toMatchObject({ status: 'not-run', stop_reason: 'not run: the request cap of 3000 is spent' });
+  }, 30_000);
+
+  it('a rate-limited provider: the 429 share is reported as such and RATE-2 holds on each; rate-no-retry-after fails RATE-2', async () => {
+    const clean = await stage({ rateLimit: { capacity: 20, refillPerSecond: 10 } }, { scenarios: ['poll', 'mixed'] });
+    expect(failing(clean), why(clean)).toEqual([]);
+    expect(clean.results.scenarios[0]!.all!.rate_limited_share).toBeGreaterThan(0.5);
+    expect(byId(clean)['load.poll.retry-after']).toMatchObject({ status: 'pass', rule_ids: ['RATE-2'], message: expect.stringMatching(/429 responses \(\d+\.\d% of measured responses; expected when the load is above the key's limit\), each with a valid Retry-After/) });
+    const broken = await stage({ rateLimit: { capacity: 20, refillPerSecond: 10 }, faults: ['rate-no-retry-after'] });
+    expect(failing(broken), why(broken)).toEqual(['load.poll.retry-after', 'load.poll.contract']); // the spec requires the header on a 429 too
+    expect(byId(broken)['load.poll.retry-after']?.evidence[0]?.response?.status).toBe(429);
+  }, 30_000);
+
+  it('billing: a throttled start that still charges (rate-side-effect) fails load.billing citing RATE-5', async () => {
+    // Without thresholds: the retried starts of jobs that did start get 409, which the errors threshold would also catch.
+    const r = await stage({ rateLimit: { capacity: 20, refillPerSecond: 10 }, faults: ['rate-side-effect'] }, { scenarios: ['start'], thresholds: [] });
+    expect(failing(r), why(r)).toEqual(['load.billing']);
+    expect(byId(r)['load.billing']?.message).toMatch(/charged-without-start.*\[RATE-5\]/);
+  }, 30_000);
+
+  it('the contract under load: schema-job-shape fails the sampled responses of the poll scenario', async () => {
+    const r = await stage({ faults: ['schema-job-shape'] });
+    expect(failing(r), why(r)).toEqual(['load.poll.contract']);
+    expect(byId(r)['load.poll.contract']?.evidence[0]?.violations.length).toBeGreaterThan(0);
+  }, 30_000);
+});
+
+describe('guards', () => {
+  it('refuses a production host, even loopback put on the list and allowed, before any request', async () => {
+    const refused = stage({}, { guards: { ...GUARDS, productionHosts: ['api.removebgvideo.com', '127.0.0.1'] } });
+    await expect(refused).rejects.toThrow(LoadRefused);
+    await expect(refused).rejects.toThrow(/^refusing to load 127\.0\.0\.1:\d+: it is a production host \(matches "127\.0\.0\.1"/);
+  });
+
+  it('refuses a target the user has not allowed (not the embedded mock) before any request', async () => {
+    let seen = 0;
+    const server = await startHttpServer(createEngine({ log: () => { seen++; } }));
+    try {
+      const run = runLoadStage({
+        target: server.url, keys: KEYS, videoUrl: 'https://media.example.com/a.mp4', scenarios: ['poll'], connections: 2, durationS: 1, warmupS: 0,
+        timeoutMs: 1000, thresholds: [], guards: { ...GUARDS, allowLoad: false }, embedded: false,
+      });
+      await expect(run).rejects.toThrow(/refusing to load http:\/\/127\.0\.0\.1:\d+ without permission: pass --allow-load/);
+      expect(seen).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a run longer than the duration cap', async () => {
+    await expect(stage({}, { scenarios: ['poll', 'start', 'mixed'], durationS: 20, warmupS: 1 })).rejects.toThrow(/3 scenario\(s\) × \(1 s warm-up \+ 20 s\) = 63 s is over the 60 s cap/);
+  });
+
+  it('matches production hosts by name (any port), by host:port, and by *.domain', () => {
+    const u = (s: string) => new URL(s);
+    expect(matchesHost(u('https://api.removebgvideo.com/v1'), 'api.removebgvideo.com')).toBe(true);
+    expect(matchesHost(u('https://API.removebgvideo.com:8443'), 'api.removebgvideo.com')).toBe(true);
+    expect(matchesHost(u('https://staging.removebgvideo.com'), 'api.removebgvideo.com')).toBe(false);
+    expect(matchesHost(u('https://eu.api.example.com'), '*.example.com')).toBe(true);
+    expect(matchesHost(u('https://example.com'), '.example.com')).toBe(true);
+    expect(matchesHost(u('http://127.0.0.1:4010'), '127.0.0.1:4011')).toBe(false);
+    expect(matchesHost(u('http://[::1]:4010'), '::1')).toBe(true);
+  });
+
+  it('an unreachable target is TargetUnreachable (exit 3), not a load result', async () => {
+    const server = await startHttpServer(createEngine());
+    const url = server.url;
+    await server.close();
+    await expect(runLoadStage({
+      target: url, keys: KEYS, videoUrl: 'https://media.example.com/a.mp4', scenarios: ['poll'], connections: 2, durationS: 1, warmupS: 0,
+      timeoutMs: 1000, thresholds: [], guards: GUARDS, embedded: true,
+    })).rejects.toThrow(TargetUnreachable);
+  });
+});
+
+describe('the LOAD family for certify --profile full (load/certify.ts)', () => {
+  it('loads the embedded mock in its own process with the run\'s mock faults: a latency fault fails p99<800', async () => {
+    const out = await runCertifyLoad({ keys: [], allowLoad: false, timeoutMs: 5000, faults: ['load-latency'], overrides: { scenarios: ['poll'], durationS: 3, warmupS: 0 } });
+    expect(out.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['load.threshold.p99-lt-800']);
+    expect(out.results.settings.thresholds).toEqual([...DEFAULT_THRESHOLDS]);
+  }, 60_000);
+});
