@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCertifyCommand } from './commands/certify.js';
 import { registerMockCommand } from './commands/mock.js';
+import { registerOnboardCommand } from './commands/onboard.js';
 import { UsageError } from './cli-errors.js';
 
 const program = new Command('jobcert')
@@ -11,6 +12,7 @@ const program = new Command('jobcert')
 
 registerMockCommand(program);
 registerCertifyCommand(program);
+registerOnboardCommand(program);
 
 try {
   await program.parseAsync(process.argv);

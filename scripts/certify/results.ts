@@ -24,7 +24,14 @@ export interface CheckResult {
   repro: string | null;
   notes: string[];
   clip?: ClipRow;
+  /** Onboarding (`jobcert onboard`): the injected conditions that provoked this verdict. */
+  injections?: InjectionEvidence[];
+  /** Onboarding: the client's log lines the verdict rests on (redacted). */
+  log_lines?: LogLineEvidence[];
 }
+
+export interface InjectionEvidence { id: string; condition: string; description: string; requests: number[] }
+export interface LogLineEvidence { line: number; stream: 'stdout' | 'stderr' | 'file'; t_ms?: number; text: string }
 
 export interface Compliance {
   tool: 'jobcert';
@@ -41,6 +48,8 @@ export interface Compliance {
   };
   clips: ClipRow[];
   checks: CheckResult[];
+  /** Set by `jobcert onboard`: the client run, the scenario plan and every injection. */
+  onboarding?: Record<string, unknown>;
 }
 
 export function reproFor(evidence: Exchange[], status: Status): string | null {
