@@ -27,7 +27,7 @@ export function createOnboardConsole(opts: { color: boolean; redact: (s: string)
       const verdict = doc.verdict === 'pass' ? paint('32;1', 'PASS') : paint('31;1', 'FAIL');
       const mustSkipped = doc.checks.filter((c) => c.level === 'must' && c.status === 'skip').map((c) => c.rule_ids[0] ?? c.id);
       out(`\nverdict ${verdict}: ${s.total} checks, ${s.pass} passed, ${s.fail} failed, ${s.error} errored, ${s.skip} skipped (${s.gating_failures} gating)${doc.strict ? ', strict' : ''}\n`);
-      if (mustSkipped.length > 0) out(`not exercised: ${mustSkipped.join(', ')} (no condition of this run provoked them)\n`);
+      if (mustSkipped.length > 0) out(`not exercised: ${mustSkipped.join(', ')} (nothing in this run provoked them; they do not gate)\n`);
       out(`${tail}\n`);
       out(`reports: ${paths.json}\n         ${paths.markdown}\n         ${paths.html}\n         ${paths.junit}\n`);
     },

@@ -43,7 +43,7 @@ export function gradeCli8(ix: Index): Verdict {
   const uniqueInjections = [...new Set(injections)];
   if (log.given && unlogged.length > 0) problems.push(`no log line shows ${some(unlogged)} (the log has ${log.lines.length} lines)`);
   if (problems.length > 0) return verdict(base.id, base.rule, base.title, { status: 'fail', message: `${problems.length} violation(s): ${some(problems)}`, requests: [...new Set(evidence.map((x) => x.seq))].concat(refused.map((x) => x.seq)), injections: uniqueInjections, logLines });
-  const what = `${refused.length} 402(s) and ${failedReads.size} failed job(s) ended their job's work without a retry`;
+  const what = `${[refused.length ? `${refused.length} 402` : '', failedReads.size ? `${failedReads.size} failed job(s)` : ''].filter(Boolean).join(' and ')} ended their job's work without a retry`;
   if (!log.given) return verdict(base.id, base.rule, base.title, { status: 'skip', message: `${what}; whether the log shows them was not checked (no --client-log)`, requests: refused.map((x) => x.seq), injections: uniqueInjections, logLines: [] });
   return verdict(base.id, base.rule, base.title, { status: 'pass', message: `${what}, each shown in the log (lines ${logLines.join(', ')})`, requests: [...refused, ...failedReads.values()].map((x) => x.seq), injections: uniqueInjections, logLines });
 }

@@ -39,7 +39,7 @@ export function gradeCli4(ix: Index): Verdict {
     if (effects.length > 1) {
       const what = first.op === 'create' ? 'jobs' : 'starts';
       const charges = first.op === 'start' ? ledger.charges.filter((c) => effects.some((e) => e.engine?.requestId === c.requestId)).length : 0;
-      problems.push(`one ${first.op} made ${effects.length} ${what} (${effects.map((e) => `#${e.seq}`).join(', ')})${charges > 1 ? `, ${charges} charges in the ledger` : ''}`);
+      problems.unshift(`one ${first.op} made ${effects.length} ${what} (${effects.map((e) => `#${e.seq}`).join(', ')})${charges > 1 ? `, ${charges} charges in the ledger` : ''}`);
       evidence.push(...effects);
     }
   }

@@ -64,7 +64,7 @@ export function gradeCli9(ix: Index): Verdict {
     });
   }
   return verdict(base.id, base.rule, base.title, {
-    status: 'pass', message: `every error ended on (${ended.length}: ${[...new Set(ended.map((r) => r.delivered?.errorCode ?? r.delivered?.status))].join(', ')}) and every failed job (${failed.size}) is in the log with its id and code`,
+    status: 'pass', message: `${ended.length ? `every error the client ended on (${ended.length}: ${[...new Set(ended.map((r) => r.delivered?.errorCode ?? r.delivered?.status))].join(', ')})` : 'no error was ended on'}${failed.size ? ` and every failed job (${failed.size})` : ''}: in the log with its ${ended.length ? 'request_id' : 'job id'} and code`,
     requests: [...ended, ...failed.values()].map((r) => r.seq), injections, logLines: [...new Set(found)].sort((a, b) => a - b), notes,
   });
 }

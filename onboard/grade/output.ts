@@ -33,29 +33,33 @@ export function gradeCli7(ix: Index): Verdict {
   if (downloads.length === 0) {
     return verdict(base.id, base.rule, base.title, { status: 'skip', message: given.size > 0 ? `${given.size} completed jobs were read but no output was downloaded` : 'no job completed for the client and nothing was downloaded', requests: [], injections: [], logLines: [] });
   }
-  const problems: string[] = [];
-  const evidence: Observed[] = [];
+  const found: { text: string; records: Observed[] }[] = [];
+  const flag = (text: string, ...records: Observed[]): void => { found.push({ text, records }); };
   for (const d of downloads) {
     const url = normal(`${d.origin === 'mock' ? baseUrl : artifactUrl}${d.url}`);
     if (d.origin === 'mock') {
       const from = given.get(url);
       if (!from || from.arrivedAt > d.arrivedAt) {
         const start = early.get(url);
-        problems.push(start ? `${describe(d)} fetched the output_url of the start response ${describe(start)}, not the completed job's` : `${describe(d)} fetched ${d.url.split('?', 1)[0]}, which no completed job had given the client`);
-        evidence.push(...(start ? [start] : []), d);
+        if (start) flag(`${describe(d)} fetched the output_url of the start response ${describe(start)}, not the completed job's`, start, d);
+        else flag(`${describe(d)} fetched ${d.url.split('?', 1)[0]}, which no completed job had given the client`, d);
       }
     } else {
       const via = redirects.get(url);
-      if (!via || via.arrivedAt > d.arrivedAt) { problems.push(`${describe(d)} on the other origin was not reached through the output_url's redirect`); evidence.push(d); }
+      if (!via || via.arrivedAt > d.arrivedAt) flag(`${describe(d)} on the other origin was not reached through the output_url's redirect`, d);
     }
     if (d.key !== 'none') {
-      problems.push(d.origin === 'artifact-host'
+      flag(d.origin === 'artifact-host'
         ? `${describe(d)}: the API key went to another origin (${artifactUrl}) after a redirect`
-        : `${describe(d)}: the output_url was fetched with the API key`);
-      evidence.push(d);
+        : `${describe(d)}: the output_url was fetched with the API key`, d);
     }
   }
   const injections = ix.instancesOf(['redirect-output', 'early-output-url']);
+  // The worst first: a key sent to another origin, then a key sent at all, then where the URL came from.
+  const rank = (p: string): number => (p.includes('another origin') ? 0 : p.includes('with the API key') ? 1 : 2);
+  found.sort((a, b) => rank(a.text) - rank(b.text));
+  const problems = found.map((f) => f.text);
+  const evidence = found.flatMap((f) => f.records);
   if (problems.length > 0) return verdict(base.id, base.rule, base.title, { status: 'fail', message: `${problems.length} violation(s): ${some(problems)}`, requests: [...new Set(evidence.map((r) => r.seq))], injections, logLines: [] });
   const viaHost = downloads.filter((d) => d.origin === 'artifact-host').length;
   return verdict(base.id, base.rule, base.title, {

@@ -66,7 +66,7 @@ export function gradeCli6(ix: Index): Verdict {
       evidence.push(first, last);
     } else if (run.stopped !== null && last.arrivedAt > run.endedAt - STILL_POLLING_MS) {
       const why = run.stopped === 'timeout' ? 'the client timeout stopped it' : run.stopped === 'interrupt' ? 'jobcert was interrupted' : 'the serve window ended';
-      if (run.stopped === 'serve-end') {
+      if (run.stopped !== 'timeout') {
         notes.push(`${job} was still being polled (${list.length} reads over ${seconds(span)}) when ${why}; whether it gives up within 30 minutes was not observed`);
       } else {
         problems.push(`${job} never finished and was still being polled (${list.length} reads over ${seconds(span)}, last ${describe(last)}) when ${why}: no sign of giving up`);
@@ -80,7 +80,7 @@ export function gradeCli6(ix: Index): Verdict {
   if (notes.length > 0) return verdict(base.id, base.rule, base.title, { status: 'skip', message: `reads were ≥ 1 s apart and stopped at terminal states, but ${some(notes)}`, requests: [], injections, logLines: [], notes });
   return verdict(base.id, base.rule, base.title, {
     status: 'pass',
-    message: `${reads.size} jobs read, ${gaps} gaps all ≥ 1 s (shortest ${Number.isFinite(minGap) ? seconds(minGap) : '—'}); no read after a terminal state; ${unfinished.length} unfinished job(s) given up${unfinished.length ? ` (${unfinished.slice(0, 3).join(', ')})` : ''}`,
+    message: `${reads.size} jobs read; ${gaps === 0 ? 'no job was read twice' : `${gaps} waits between reads of a job, all ≥ 1 s (shortest ${seconds(minGap)})`}; no read after a terminal state; ${unfinished.length} unfinished job(s) given up${unfinished.length ? ` (${unfinished.slice(0, 3).join(', ')})` : ''}`,
     requests: [], injections, logLines: [], notes,
   });
 }

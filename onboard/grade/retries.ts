@@ -149,7 +149,7 @@ export function gradeCli3(ix: Index): Verdict {
   notes = [...notes, ...retried.slice(0, 8).map((c) => `${describe(c[0] as Observed)}: ${c.length} attempts, delays ${c.slice(1).map((n, i) => seconds(n.arrivedAt - ((c[i] as Observed).endedAt ?? (c[i] as Observed).arrivedAt))).join(', ')}`)];
   return verdict(base.id, base.rule, base.title, {
     status: 'pass',
-    message: `${failures.length} transient failures all retried (${retried.length} chains, at most ${longest} attempts, delays never shrinking and jittered); ${refusals.length} refusals (${[...new Set(refusals.map((r) => r.delivered?.status))].join(', ') || 'none'}) not repeated unchanged`,
+    message: `${failures.length ? `${failures.length} transient failures all retried (${retried.length} chains, at most ${longest} attempts, waits never shrinking, jittered)` : 'no transient failure'}; ${refusals.length ? `${refusals.length} refusals (${[...new Set(refusals.map((r) => r.delivered?.status))].join(', ')}) not repeated unchanged` : 'no refusal to judge'}`,
     requests: [...failures, ...refusals].map((r) => r.seq), injections, logLines: [], notes,
   });
 }

@@ -56,7 +56,7 @@ class GaveUp extends Error {}
 
 export async function runClient(overrides = {}) {
   const policy = { ...POLICY, ...overrides };
-  const { values } = parseArgs({ options: { 'job-timeout': { type: 'string' }, 'request-timeout': { type: 'string' }, concurrency: { type: 'string' } } });
+  const { values } = parseArgs({ allowPositionals: true, options: { 'job-timeout': { type: 'string' }, 'request-timeout': { type: 'string' }, concurrency: { type: 'string' } } });
   const jobTimeoutMs = overrides.jobTimeoutMs ?? Number(values['job-timeout'] ?? 120) * 1000;
   const requestTimeoutMs = Number(values['request-timeout'] ?? 3000);
   const concurrency = Number(values.concurrency ?? 3);
