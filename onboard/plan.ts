@@ -69,10 +69,10 @@ const TOO_EXPENSIVE_S = 36_000;
 
 /** Where a carrier condition lands, with the seed's choices (operation, Retry-After, status). */
 function carrierSlots(condition: ConditionName, r: () => number, holdMs: number): Slot[] {
-  const ra = (): number => pick(r, [3, 4]);
+  const ra = (): number => pick(r, [4, 5]);
   switch (condition) {
     case 'retry-after-seconds': return [{ op: pick(r, ['create', 'start'] as const), nth: 1, action: { kind: 'throttle', form: 'seconds', seconds: ra() } }];
-    case 'retry-after-date': return [{ op: 'poll', nth: 1, action: { kind: 'throttle', form: 'date', seconds: 3 } }];
+    case 'retry-after-date': return [{ op: 'poll', nth: 1, action: { kind: 'throttle', form: 'date', seconds: 4 } }];
     case 'http-500': return [{ op: pick(r, ['create', 'start'] as const), nth: 1, action: { kind: 'error', status: 500 } }];
     case 'http-503': return [{ op: 'poll', nth: 1, action: { kind: 'error', status: 503 } }, { op: 'poll', nth: 2, action: { kind: 'error', status: 503 } }];
     case 'drop-before': return [{ op: pick(r, ['create', 'start', 'poll'] as const), nth: 1, action: { kind: 'drop-before' } }];
@@ -84,9 +84,9 @@ function carrierSlots(condition: ConditionName, r: () => number, holdMs: number)
     case 'burst-429': {
       const op = pick(r, ['create', 'start'] as const);
       return [
-        { op, nth: 1, action: { kind: 'throttle', form: 'seconds', seconds: 3 } },
-        { op, nth: 2, action: { kind: 'throttle', form: 'date', seconds: 3 } },
-        { op, nth: 3, action: { kind: 'throttle', form: 'seconds', seconds: 3 } },
+        { op, nth: 1, action: { kind: 'throttle', form: 'seconds', seconds: 4 } },
+        { op, nth: 2, action: { kind: 'throttle', form: 'date', seconds: 4 } },
+        { op, nth: 3, action: { kind: 'throttle', form: 'seconds', seconds: 4 } },
       ];
     }
     case 'burst-5xx': return [
@@ -95,7 +95,7 @@ function carrierSlots(condition: ConditionName, r: () => number, holdMs: number)
       { op: 'poll', nth: 3, action: { kind: 'error', status: 503 } },
     ];
     case 'throttled-then-lost': return [
-      { op: 'start', nth: 1, action: { kind: 'throttle', form: 'seconds', seconds: 3 } },
+      { op: 'start', nth: 1, action: { kind: 'throttle', form: 'seconds', seconds: 4 } },
       { op: 'start', nth: 2, action: { kind: 'drop-after' } },
     ];
     default: throw new Error(`${condition} has a dedicated source`);

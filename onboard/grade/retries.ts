@@ -11,13 +11,19 @@ import { describe, failureName, Index, isV1, MAX_ATTEMPTS, NON_RETRYABLE, retrya
 const TOLERANCE_MS = 50;
 /**
  * CLI-12 only: a request the client had already sent (or queued in its HTTP stack) when the 429
- * reached it is not a decision to ignore it. The wire shows arrivals, not sends; a cold or loaded
- * client can take several hundred ms, so requests arriving within 1 s of the 429 are left out.
- * Retry-After windows here are 3–4 s, so a client without a shared limiter still shows.
+ * reached it is not a decision to ignore it. The wire shows arrivals, not sends, and a client short
+ * of CPU (a loaded CI machine) was seen to land such a request 1.15 s after the 429; requests
+ * arriving within 2 s of the 429 are left out. The injected Retry-After is 4–5 s, so a client
+ * without a shared limiter still shows in the rest of the window.
  */
-const IN_FLIGHT_MS = 1000;
-/** A backoff delay may come out this much shorter than the one before it (timer noise), no more. */
+const IN_FLIGHT_MS = 2000;
+/**
+ * A backoff wait may come out this much shorter than the one before it, no more: 10 % for jitter
+ * at the edges of the ranges, plus 1 s because a CPU-starved client (loaded CI) can stretch any
+ * single wait by about that much. Smaller shrinks are not claimed.
+ */
 const SHRINK_FACTOR = 0.9;
+const SHRINK_SLACK_MS = 1000;
 /** Delays this close together at the same attempt, three times or more, are not jittered. */
 const JITTER_SPREAD_MS = 10;
 
@@ -116,7 +122,7 @@ export function gradeCli3(ix: Index): Verdict {
     for (let i = 1; i < own.length; i++) {
       const prev = own[i - 1] as Delay;
       const cur = own[i] as Delay;
-      if (cur.ms < prev.ms * SHRINK_FACTOR) {
+      if (cur.ms < prev.ms * SHRINK_FACTOR - SHRINK_SLACK_MS) {
         problems.push(`delays shrink: ${seconds(prev.ms)} before #${prev.next.seq}, then ${seconds(cur.ms)} before #${cur.next.seq}`);
         evidence.push(prev.after, prev.next, cur.next);
       }
