@@ -6,7 +6,8 @@
  * 3 the mock or the client could not start; usage errors never get here).
  */
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { createEngine } from '../mocks/index.js';
 import { writeReports } from '../scripts/certify/reports/write.js';
 import { redactor } from '../suites/lib/redact.js';
@@ -61,6 +62,16 @@ export function replayCommand(o: OnboardOptions): string {
 
 const now = (): number => performance.timeOrigin + performance.now();
 
+/** mkdir -p one level at a time: Node 20's recursive mkdir spins forever on some paths (under /proc). */
+async function makeDir(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    try { await stat(d); break; } catch { missing.unshift(d); }
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) await mkdir(d);
+}
+
 /**
  * One pass through every operation on a throwaway engine, so validators and
  * code paths are compiled before the client runs: a first request that blocks
@@ -86,6 +97,12 @@ export async function onboard(o: OnboardOptions, version: string): Promise<numbe
   const redact = redactor([key]);
   const ui = createOnboardConsole({ color: process.stdout.isTTY === true && !process.env.NO_COLOR, redact });
   const info = (text: string): void => { if (!o.quiet) ui.line(text); };
+  // The report directory is made first: a bad --out should not cost the partner a whole client run.
+  const dir = resolve(o.out ?? resolve('reports', `onboard-${startedAt.toISOString().replace(/[:.]/g, '-')}`));
+  try { await makeDir(dir); } catch (err) {
+    ui.error(`jobcert: cannot write reports to ${dir}: ${(err as Error).message}`);
+    return EXIT.usage;
+  }
   warmUp();
   const plan = buildPlan({ seed: o.seed, profile: o.profile, holdMs: o.holdMs, ...(o.scenarios ? { only: o.scenarios } : {}) });
   const never = new Set(plan.sources.filter((s) => s.processing === 'never').map((s) => s.path));
@@ -175,7 +192,6 @@ export async function onboard(o: OnboardOptions, version: string): Promise<numbe
         ledger: { jobs: ledger.jobs.length, charges: ledger.charges.length, credits: ledger.charges.reduce((n, c) => n + c.credits, 0) },
       },
     });
-    const dir = resolve(o.out ?? resolve('reports', `onboard-${startedAt.toISOString().replace(/[:.]/g, '-')}`));
     const paths = await writeReports(doc, dir, redact);
     const tail = run.mode === 'command'
       ? `client ${run.stopped ? `stopped (${run.stopped})` : `exited ${run.exitCode}`} after ${((run.endedAt - run.startedAt) / 1000).toFixed(1)} s; replay: ${replay}`

@@ -56,6 +56,12 @@ describe.concurrent('jobcert onboard: the command line', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   }, 90_000);
 
+  it('an --out that cannot be written → exit 2 with one line, before the client runs', async () => {
+    const r = await runOnboard(['--out', '/proc/jobcert-cannot-write-here', '--', 'sh', '-c', 'echo ran > /dev/stderr'], { out: false, timeoutMs: 60_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^jobcert: cannot write reports to \/proc\/jobcert-cannot-write-here: /);
+  }, 90_000);
+
   it('a client that cannot be started → exit 3 with one line', async () => {
     const r = await runOnboard(['--scenarios', 'never-finishes', '--', join(CLIENTS, 'no-such-client')], { timeoutMs: 60_000 });
     expect(r.code).toBe(3);
