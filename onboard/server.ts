@@ -90,6 +90,11 @@ function envelope(status: number, error: { code: string; message: string; param?
 export async function startOnboardServers(deps: ServerDeps): Promise<OnboardServers> {
   const { engine, scenario, traffic, key, now } = deps;
   const holds = new Set<NodeJS.Timeout>();
+  // A heartbeat: when an event is handled late (the process was starved), the last beat bounds when it happened.
+  const BEAT_MS = 20;
+  let lastBeat = now();
+  const beat = setInterval(() => { lastBeat = now(); }, BEAT_MS);
+  beat.unref();
   let injectedIds = 0;
   const injectedId = (): string => `req_onb_${(++injectedIds).toString(36)}`;
   let mockUrl = '';
@@ -201,7 +206,11 @@ export async function startOnboardServers(deps: ServerDeps): Promise<OnboardServ
           ...scenario.classify(method, url, text), arrivedAt,
         });
         res.on('close', () => {
-          if (rec.outcome === 'pending') { rec.outcome = 'client-closed'; rec.endedAt = now(); }
+          if (rec.outcome === 'pending') {
+            rec.outcome = 'client-closed';
+            rec.endedAt = now();
+            rec.closedSince = Math.max(rec.arrivedAt, Math.min(rec.endedAt, lastBeat - BEAT_MS));
+          }
         });
         if (origin === 'artifact-host') {
           // The other origin serves what the signed link points at; it never needs (or should see) a key.
@@ -244,6 +253,7 @@ export async function startOnboardServers(deps: ServerDeps): Promise<OnboardServ
     url: mockUrl,
     artifactUrl,
     close: async () => {
+      clearInterval(beat);
       for (const t of holds) clearTimeout(t);
       holds.clear();
       const closed = Promise.all([mock, artifacts].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));

@@ -41,6 +41,12 @@ export interface Observed {
   /** When the answer was fully written, the connection dropped, or the client closed it. */
   endedAt?: number;
   outcome: 'pending' | 'answered' | 'dropped' | 'client-closed';
+  /**
+   * client-closed only: the earliest the client can have closed. jobcert sees a close when its event
+   * loop gets to it, which on a starved machine can be long after; waits measured from here are never
+   * shorter than the client's real ones.
+   */
+  closedSince?: number;
   /** What the engine answered (also when the client never got it). */
   engine?: Answer;
   /** What went back to the client, when something did. */

@@ -39,7 +39,7 @@ export function gradeCli6(ix: Index): Verdict {
       const prev = (list[i - 1] as Read).r;
       const cur = (list[i] as Read).r;
       if (prev === cur) continue;
-      const waited = cur.arrivedAt - (prev.endedAt ?? prev.arrivedAt);
+      const waited = cur.arrivedAt - (prev.closedSince ?? prev.endedAt ?? prev.arrivedAt);
       gaps++;
       minGap = Math.min(minGap, waited);
       if (waited < MIN_GAP_MS - TOLERANCE_MS) {

@@ -8,12 +8,12 @@
 // they run concurrently in beforeAll, a little staggered to spread the start-up
 // CPU; the whole file takes about as long as the slowest client (~1 minute).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as ajvFormats from 'ajv-formats';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_RULES } from '../../contracts/rules.js';
 import { check, CLIENTS, notPassed, ROOT, runOnboard, type OnboardRun } from './run-onboard.js';
 
@@ -65,6 +65,10 @@ beforeAll(async () => {
     console.log(`onboard ${c.name}: exit ${r?.code}, ${((r?.ms ?? 0) / 1000).toFixed(1)} s wall, client ${(((r?.doc?.onboarding?.client as { duration_ms?: number } | undefined)?.duration_ms ?? 0) / 1000).toFixed(1)} s, not passed: ${notPassed(r?.doc).join(' ') || 'none'}`);
   }
 }, 300_000);
+
+afterAll(() => {
+  for (const dir of [scratch, ...[...runs.values()].map((r) => r.out)]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe.each(CASES)('jobcert onboard -- $name', (c) => {
   const run = (): OnboardRun => {

@@ -4,13 +4,17 @@
 // stopped, what was seen is graded and reported), and --serve for a client that
 // is not a command (a worker pointed at the printed URL and key, its log file).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveOnboardOptions } from '../../scripts/commands/onboard.js';
 import { UsageError } from '../../scripts/cli-errors.js';
 import { check, CLIENTS, notPassed, runOnboard, startOnboard } from './run-onboard.js';
+
+const outs: string[] = [];
+afterAll(() => { for (const dir of outs) rmSync(dir, { recursive: true, force: true }); });
+const tracked = <T extends { out: string }>(r: T): T => { if (r.out) outs.push(r.out); return r; };
 
 const waitFor = async (pred: () => boolean, ms: number): Promise<void> => {
   const until = Date.now() + ms;
@@ -63,13 +67,13 @@ describe.concurrent('jobcert onboard: the command line', () => {
   }, 90_000);
 
   it('a client that cannot be started → exit 3 with one line', async () => {
-    const r = await runOnboard(['--scenarios', 'never-finishes', '--', join(CLIENTS, 'no-such-client')], { timeoutMs: 60_000 });
+    const r = tracked(await runOnboard(['--scenarios', 'never-finishes', '--', join(CLIENTS, 'no-such-client')], { timeoutMs: 60_000 }));
     expect(r.code).toBe(3);
     expect(r.stderr.trim()).toMatch(/^jobcert onboard: the client cannot be started: .*no-such-client: not found$/);
   }, 90_000);
 
   it('a client that does nothing fails: no rule passes on evidence that never came', async () => {
-    const r = await runOnboard(['--scenarios', 'retry-after-seconds,failing-source', '--', 'true'], { timeoutMs: 60_000 });
+    const r = tracked(await runOnboard(['--scenarios', 'retry-after-seconds,failing-source', '--', 'true'], { timeoutMs: 60_000 }));
     expect(r.code).toBe(1);
     expect(r.doc?.checks.filter((c) => c.status === 'pass')).toEqual([]);
     expect(check(r.doc, 'cli.coverage').message).toMatch(/2 of 2 sources never got a job: .*c1 \(retry-after-seconds: .*\) never happened/);
@@ -86,7 +90,7 @@ describe('jobcert onboard: stopping and serving', () => {
     await waitFor(alive, 15_000);
     await new Promise((r) => setTimeout(r, 3000)); // a few polls of the job that never finishes
     run.child.kill('SIGINT');
-    const r = await run.done;
+    const r = tracked(await run.done);
     expect(r.code).toBe(1);
     expect(alive()).toBe(false); // the grandchild (node under sh) went with the group
     expect((r.doc?.onboarding?.client as { stopped: string }).stopped).toBe('interrupt');
@@ -110,7 +114,8 @@ describe('jobcert onboard: stopping and serving', () => {
     closeSync(fd);
     expect(exit).not.toBeNull();
     run.child.kill('SIGINT');
-    const r = await run.done;
+    const r = tracked(await run.done);
+    outs.push(dir);
     expect(r.code, r.stdout).toBe(0);
     expect(notPassed(r.doc)).toEqual([]);
     expect((r.doc?.onboarding as { mode: string }).mode).toBe('serve');

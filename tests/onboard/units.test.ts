@@ -81,6 +81,7 @@ function synthetic(records: Partial<Observed>[], run: Partial<GradeInput['run']>
     if (r.delivered) rec.delivered = r.delivered;
     if (r.retryAfterUntil !== undefined) rec.retryAfterUntil = r.retryAfterUntil;
     if (r.seen) rec.seen = r.seen;
+    if (r.closedSince !== undefined) rec.closedSince = r.closedSince;
   }
   return {
     plan: { seed: 1, profile: 'quick', conditions: [], sources: [], instances: [], balance: 1 }, traffic, deliveries: [], undelivered: [],
@@ -111,6 +112,9 @@ describe('grading boundaries (synthetic traffic)', () => {
     expect(verdictOf(synthetic(reads(1000)), 'CLI-6')?.status).toBe('pass');
     expect(verdictOf(synthetic(reads(900)), 'CLI-6')?.status).toBe('fail');
     expect(verdictOf(synthetic([...reads(1000), { arrivedAt: 3000, endedAt: 3001, ...ok(200, 'completed') }]), 'CLI-6')?.message).toMatch(/read 1 more time\(s\) after #2 .* said completed/);
+    // A read the client gave up on: jobcert saw the close late (starved), the heartbeat bounds when it happened.
+    const closedLate = synthetic([{ arrivedAt: 0, endedAt: 3500, closedSince: 3000, outcome: 'client-closed' }, { arrivedAt: 4200, endedAt: 4201, ...ok(200, 'completed') }]);
+    expect(verdictOf(closedLate, 'CLI-6')?.status).toBe('pass');
     const stuck = Array.from({ length: 10 }, (_, i) => ({ arrivedAt: 50_000 + i * 1100, endedAt: 50_001 + i * 1100, ...ok() }));
     expect(verdictOf(synthetic(stuck, { stopped: 'timeout' }), 'CLI-6')?.status).toBe('fail');
     expect(verdictOf(synthetic(stuck, { stopped: null }), 'CLI-6')?.status).toBe('pass');
