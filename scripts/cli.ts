@@ -4,6 +4,7 @@ import { registerCertifyCommand } from './commands/certify.js';
 import { registerLoadCommand } from './commands/load.js';
 import { registerMockCommand } from './commands/mock.js';
 import { registerPactCommand } from './commands/pact.js';
+import { registerOnboardCommand } from './commands/onboard.js';
 import { UsageError } from './cli-errors.js';
 
 const program = new Command('jobcert')
@@ -15,6 +16,7 @@ registerMockCommand(program);
 registerCertifyCommand(program);
 registerPactCommand(program);
 registerLoadCommand(program);
+registerOnboardCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -33,7 +33,14 @@ export interface CheckResult {
   repro: string | null;
   notes: string[];
   clip?: ClipRow;
+  /** Onboarding (`jobcert onboard`): the injected conditions that provoked this verdict. */
+  injections?: InjectionEvidence[];
+  /** Onboarding: the client's log lines the verdict rests on (redacted). */
+  log_lines?: LogLineEvidence[];
 }
+
+export interface InjectionEvidence { id: string; condition: string; description: string; requests: number[] }
+export interface LogLineEvidence { line: number; stream: 'stdout' | 'stderr' | 'file'; t_ms?: number; text: string }
 
 export interface Compliance {
   tool: 'jobcert';
@@ -63,6 +70,8 @@ export interface Compliance {
   checks: CheckResult[];
   /** The LOAD stage's measurements, when it ran (reports draw its section and charts from it). */
   load?: LoadResults;
+  /** Set by `jobcert onboard`: the client run, the scenario plan and every injection. */
+  onboarding?: Record<string, unknown>;
 }
 
 export interface TransportSummary {

@@ -29,6 +29,7 @@ function checkHtml(c: CheckResult): string {
 <h3><span class="badge ${c.status}">${LABEL[c.status]}</span> <code>${esc(c.id)}</code> ${esc(c.title)}</h3>
 <p class="meta">${c.rule_ids.map((r) => `<span class="rule">${esc(r)}</span>`).join(' ') || '<span class="rule">spec</span>'} <span class="level">${c.level.toUpperCase()}</span> ${c.duration_ms} ms</p>
 <p class="msg">${esc(c.message)}</p>${c.notes.length ? `<p class="notes">${esc(c.notes.join('; '))}</p>` : ''}
+${c.injections?.length ? `<ul class="inj">${c.injections.map((i) => `<li><code>${esc(i.id)}</code> ${esc(i.description)} → ${esc(i.requests.map((n) => `#${n}`).join(', ') || 'never delivered')}</li>`).join('')}</ul>` : ''}${c.log_lines?.length ? `<pre class="log">${esc(c.log_lines.map((l) => `${l.line} ${l.stream}: ${l.text}`).join('\n'))}</pre>` : ''}
 ${c.repro && open ? `<pre class="curl">${esc(c.repro)}</pre>` : ''}${evidence}</section>`;
 }
 

@@ -38,6 +38,11 @@ export function renderMarkdown(doc: Compliance): string {
     for (const c of checks.filter((x) => x.status === 'fail' || x.status === 'error')) {
       lines.push(`<details><summary>${ICON[c.status]} <code>${c.id}</code> evidence (${c.evidence.length} exchanges)</summary>`, '');
       if (c.repro) lines.push('Reproduce:', '', '```sh', fence(c.repro), '```', '');
+      // Onboarding evidence: what was injected, and the client's log lines the verdict rests on.
+      for (const i of c.injections ?? []) lines.push(`- injected \`${i.id}\` ${cell(i.description)} → ${i.requests.map((n) => `#${n}`).join(', ') || 'never delivered'}`);
+      if (c.injections?.length) lines.push('');
+      if (c.log_lines?.length) lines.push('Client log:', '', '```text', ...c.log_lines.map((l) => fence(`${l.line} ${l.stream}: ${l.text}`)), '```', '');
+      for (const n of c.notes) lines.push(`> ${cell(n)}`, '');
       for (const e of c.evidence.slice(-5)) {
         lines.push('```http', fence(`${e.request.method} ${e.request.url}`), ...Object.entries(e.request.headers).map(([k, v]) => fence(`${k}: ${v}`)));
         if (e.request.body !== undefined) lines.push('', fence(e.request.body.slice(0, 1000)));

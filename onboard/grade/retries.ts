@@ -1,0 +1,161 @@
+/**
+ * CLI-2 (nothing before Retry-After), CLI-3 (retry what is transient with
+ * growing, jittered, bounded delays; never retry a 4xx unchanged) and CLI-12
+ * (after a 429, nothing at all with that key before Retry-After), all from the
+ * arrival times the mock recorded.
+ */
+import type { Observed } from '../traffic.js';
+import { describe, failureName, Index, isV1, MAX_ATTEMPTS, NON_RETRYABLE, retryable, sameBody, seconds, some, verdict, type Verdict } from './context.js';
+
+/** Clock reads of two processes on one machine; the waits being judged are seconds long. */
+const TOLERANCE_MS = 50;
+/**
+ * CLI-12 only: a request the client had already sent (or queued in its HTTP stack) when the 429
+ * reached it is not a decision to ignore it. The wire shows arrivals, not sends, and a client short
+ * of CPU (a loaded CI machine) was seen to land such a request 1.15 s after the 429; requests
+ * arriving within 2 s of the 429 are left out. The injected Retry-After is 4–5 s, so a client
+ * without a shared limiter still shows in the rest of the window.
+ */
+const IN_FLIGHT_MS = 2000;
+/**
+ * A backoff wait may come out this much shorter than the one before it, no more: 10 % for jitter
+ * at the edges of the ranges, plus 1 s because a CPU-starved client (loaded CI) can stretch any
+ * single wait by about that much. Smaller shrinks are not claimed.
+ */
+const SHRINK_FACTOR = 0.9;
+const SHRINK_SLACK_MS = 1000;
+/** Delays this close together at the same attempt, three times or more, are not jittered. */
+const JITTER_SPREAD_MS = 10;
+
+const throttled = (ix: Index): Observed[] => ix.records.filter((r) => isV1(r) && r.delivered?.status === 429 && r.retryAfterUntil !== undefined);
+
+export function gradeCli2(ix: Index): Verdict {
+  const base = { id: 'cli.retry-after', rule: 'CLI-2', title: '' };
+  const answered = throttled(ix);
+  const injections = ix.injectionsOf(answered);
+  if (answered.length === 0) return verdict(base.id, base.rule, base.title, { status: 'skip', message: 'no 429 reached the client', requests: [], injections: [], logLines: [] });
+  const early: string[] = [];
+  const evidence: Observed[] = [];
+  const waits: string[] = [];
+  for (const r of answered) {
+    const next = ix.next(r);
+    if (!next) continue;
+    const waited = next.arrivedAt - (r.endedAt ?? r.arrivedAt);
+    const asked = (r.retryAfterUntil as number) - (r.endedAt ?? r.arrivedAt);
+    if (next.arrivedAt < (r.retryAfterUntil as number) - TOLERANCE_MS) {
+      early.push(`${describe(next)} came ${seconds(waited)} after the 429 #${r.seq} (Retry-After: ${r.delivered?.headers['retry-after']}, ${seconds(asked)})`);
+      evidence.push(r, next);
+    } else waits.push(`#${r.seq}→#${next.seq} waited ${seconds(waited)} of ${seconds(asked)}`);
+  }
+  if (early.length > 0) return verdict(base.id, base.rule, base.title, { status: 'fail', message: `${early.length} of ${answered.length} 429s were retried before Retry-After: ${some(early)}`, requests: evidence.map((r) => r.seq), injections, logLines: [] });
+  return verdict(base.id, base.rule, base.title, {
+    status: 'pass', message: `${answered.length} 429s (Retry-After in ${[...new Set(answered.map((r) => (/^\d+$/.test(r.delivered?.headers['retry-after'] ?? '') ? 'seconds' : 'HTTP-date')))].join(' and ')}); every retry waited: ${some(waits, 4)}`,
+    requests: answered.map((r) => r.seq), injections, logLines: [],
+  });
+}
+
+export function gradeCli12(ix: Index): Verdict {
+  const base = { id: 'cli.shared-limiter', rule: 'CLI-12', title: '' };
+  const answered = throttled(ix);
+  if (answered.length === 0) return verdict(base.id, base.rule, base.title, { status: 'skip', message: 'no 429 reached the client', requests: [], injections: [], logLines: [] });
+  const problems: string[] = [];
+  const evidence: Observed[] = [];
+  for (const r of answered) {
+    const from = (r.endedAt ?? r.arrivedAt) + IN_FLIGHT_MS;
+    const until = (r.retryAfterUntil as number) - TOLERANCE_MS;
+    const during = ix.records.filter((o) => isV1(o) && o.key === r.key && o.arrivedAt > from && o.arrivedAt < until);
+    if (during.length === 0) continue;
+    problems.push(`${during.length} request(s) with the same key during the Retry-After of #${r.seq}, first ${describe(during[0] as Observed)} ${seconds((during[0] as Observed).arrivedAt - (r.endedAt ?? r.arrivedAt))} after it`);
+    evidence.push(r, ...during.slice(0, 3));
+  }
+  const injections = ix.injectionsOf(answered);
+  if (problems.length > 0) return verdict(base.id, base.rule, base.title, { status: 'fail', message: some(problems), requests: evidence.map((r) => r.seq), injections, logLines: [] });
+  return verdict(base.id, base.rule, base.title, { status: 'pass', message: `after each of ${answered.length} 429s no request with that key went out before Retry-After`, requests: answered.map((r) => r.seq), injections, logLines: [] });
+}
+
+interface Delay { after: Observed; next: Observed; ms: number; position: number }
+
+export function gradeCli3(ix: Index): Verdict {
+  const base = { id: 'cli.retry-policy', rule: 'CLI-3', title: '' };
+  const problems: string[] = [];
+  const evidence: Observed[] = [];
+  const v1 = ix.records.filter(isV1);
+  const failures = v1.filter(retryable);
+  const refusals = v1.filter((r) => r.delivered !== undefined && NON_RETRYABLE.has(r.delivered.status));
+
+  // Transient failures are retried, at most MAX_ATTEMPTS times.
+  let notes: string[] = [];
+  const chains = ix.chains();
+  const chainOf = new Map<Observed, Observed[]>(chains.flatMap((c) => c.map((r) => [r, c] as const)));
+  for (const r of failures) {
+    if (ix.next(r)) continue;
+    if ((chainOf.get(r)?.length ?? 1) >= MAX_ATTEMPTS) continue;
+    if (ix.cutShortAfter(r.endedAt ?? r.arrivedAt)) { notes.push(`${describe(r)} came too close to the end of the run to expect its retry`); continue; }
+    problems.push(`${describe(r)} was not retried (${failureName(r)} is transient)`);
+    evidence.push(r);
+  }
+  for (const c of chains.filter((ch) => ch.length > MAX_ATTEMPTS)) {
+    problems.push(`${c.length} attempts of ${describe(c[0] as Observed)} (at most ${MAX_ATTEMPTS})`);
+    evidence.push(c[0] as Observed, c[c.length - 1] as Observed);
+  }
+
+  // Delays grow (those the client chose; a Retry-After wait is CLI-2's) and are jittered. Growth is
+  // judged as "never shrinks" within a chain (a shorter wait after a longer one), which timer noise
+  // cannot fake; a constant delay shows as the same wait at the same attempt across chains (no jitter).
+  // A wait that overlaps any Retry-After of the same key may be the shared limiter's (CLI-12), not the backoff.
+  const windows = throttled(ix).map((t) => ({ key: t.key, from: t.endedAt ?? t.arrivedAt, until: t.retryAfterUntil as number }));
+  const delays: Delay[] = [];
+  let limited = 0;
+  for (const c of chains) {
+    for (let i = 0; i + 1 < c.length; i++) {
+      const after = c[i] as Observed;
+      const next = c[i + 1] as Observed;
+      if (after.delivered?.status === 429) continue;
+      const from = after.endedAt ?? after.arrivedAt;
+      if (windows.some((w) => w.key === next.key && from < w.until && next.arrivedAt > w.from)) { limited++; continue; }
+      delays.push({ after, next, ms: next.arrivedAt - from, position: i + 1 });
+    }
+  }
+  if (limited > 0) notes.push(`${limited} retry wait(s) overlapped a Retry-After of the same key and were left out of the growth and jitter comparison`);
+  for (const c of chains) {
+    const own = delays.filter((d) => c.includes(d.after));
+    for (let i = 1; i < own.length; i++) {
+      const prev = own[i - 1] as Delay;
+      const cur = own[i] as Delay;
+      if (cur.ms < prev.ms * SHRINK_FACTOR - SHRINK_SLACK_MS) {
+        problems.push(`delays shrink: ${seconds(prev.ms)} before #${prev.next.seq}, then ${seconds(cur.ms)} before #${cur.next.seq}`);
+        evidence.push(prev.after, prev.next, cur.next);
+      }
+    }
+  }
+  const byPosition = new Map<number, Delay[]>();
+  for (const d of delays) byPosition.set(d.position, [...(byPosition.get(d.position) ?? []), d]);
+  for (const [position, list] of byPosition) {
+    if (list.length < 3) continue;
+    const ms = list.map((d) => d.ms);
+    if (Math.max(...ms) - Math.min(...ms) < JITTER_SPREAD_MS) {
+      problems.push(`no jitter: ${list.length} retries after attempt ${position} all waited ${seconds(Math.min(...ms))}–${seconds(Math.max(...ms))}`);
+      evidence.push(...list.slice(0, 3).map((d) => d.next));
+    }
+  }
+
+  // 400, 401, 402, 404, 409, 415 and 422 are not sent again unchanged.
+  for (const r of refusals) {
+    const again = ix.later(r).find((l) => l.key === r.key && sameBody(l.body, r.body));
+    if (!again) continue;
+    problems.push(`${describe(again)} repeated ${describe(r)} unchanged`);
+    evidence.push(r, again);
+  }
+
+  const injections = ix.injectionsOf([...failures, ...refusals]);
+  if (failures.length === 0 && refusals.length === 0) return verdict(base.id, base.rule, base.title, { status: 'skip', message: 'no transient failure and no refusal reached the client', requests: [], injections: [], logLines: [] });
+  if (problems.length > 0) return verdict(base.id, base.rule, base.title, { status: 'fail', message: `${problems.length} violation(s): ${some(problems)}`, requests: [...new Set(evidence.map((r) => r.seq))], injections, logLines: [], notes });
+  const retried = chains.filter((c) => c.length > 1);
+  const longest = Math.max(0, ...retried.map((c) => c.length));
+  notes = [...notes, ...retried.slice(0, 8).map((c) => `${describe(c[0] as Observed)}: ${c.length} attempts, delays ${c.slice(1).map((n, i) => seconds(n.arrivedAt - ((c[i] as Observed).endedAt ?? (c[i] as Observed).arrivedAt))).join(', ')}`)];
+  return verdict(base.id, base.rule, base.title, {
+    status: 'pass',
+    message: `${failures.length ? `${failures.length} transient failures all retried (${retried.length} chains, at most ${longest} attempts, waits never shrinking, jittered)` : 'no transient failure'}; ${refusals.length ? `${refusals.length} refusals (${[...new Set(refusals.map((r) => r.delivered?.status))].join(', ')}) not repeated unchanged` : 'no refusal to judge'}`,
+    requests: [...failures, ...refusals].map((r) => r.seq), injections, logLines: [], notes,
+  });
+}
