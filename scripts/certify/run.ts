@@ -128,15 +128,15 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
     : { ...opts.keys, primary: opts.keys.primary as string };
   const redact = redactor([keys.primary, keys.alt, keys.broke]);
   const ui = createConsole({ quiet: opts.quiet, color: process.stdout.isTTY === true && !process.env.NO_COLOR, redact });
-  // Before anything runs: a report directory that cannot be written is a usage error now, not a lost run later,
-  // and LOAD never goes near a production host.
-  const dir = prepareReportDir(opts.out, startedAt);
+  // Before anything runs or is written: LOAD never goes near a production host, and a report directory
+  // that cannot be written is a usage error now, not a lost run later.
   if (!embedded && opts.load.allowLoad && wantsFamily(opts, 'LOAD')) {
     try { refuseProduction(opts.target as string, opts.load.productionHosts ?? productionHosts(process.env)); } catch (err) {
       if (err instanceof LoadRefused) throw new UsageError(err.message);
       throw err;
     }
   }
+  const dir = prepareReportDir(opts.out, startedAt);
 
   const interrupt = onInterrupt();
   const target = await bringUpTarget(opts, keys);

@@ -1,0 +1,146 @@
+// What jobcert guarantees a CI job: bad configuration is one clear line and
+// exit 2 before anything runs or is written; an interrupt stops the run within
+// 2 s, stops the embedded mock and still writes the reports; and no key ever
+// reaches an artifact, even from a target that reflects every header and body.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Compliance } from '../../scripts/certify/results.js';
+import { ROOT, runCertify } from './run-certify.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'jobcert-robust-'));
+const configFile = (content: unknown): string => {
+  const file = join(tmp(), 'jobcert.config.json');
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return file;
+};
+const target = ['--target', 'http://127.0.0.1:9', '--api-key', 'jc_k1', '--video-url', 'https://media.example.com/v.mp4'];
+
+describe('bad configuration: exit 2 at once, one clear line, nothing written', () => {
+  it.each([
+    ['a target URL without its scheme', ['--target', 'staging.example.com', '--api-key', 'k', '--video-url', 'https://a.example/v.mp4'], {}, /--target must be an http or https URL.*did you mean https:\/\/staging\.example\.com\?/],
+    ['an unknown --only', ['--only', 'AUTH,FUZZY'], {}, /--only: unknown family or rule "FUZZY"/],
+    ['a key with white space (flag)', ['--api-key', 'jc key'], {}, /--api-key contains white space, a newline or a control character .*the key itself is not shown/],
+    ['a key with a newline (env)', [], { JOBCERT_API_KEY: 'jc_secret_line1\njc_secret_line2' }, /JOBCERT_API_KEY contains white space, a newline/],
+    ['a number that is not one (env)', [], { JOBCERT_JOB_TIMEOUT: 'soon' }, /JOBCERT_JOB_TIMEOUT must be a number from 1 to 3600, got "soon"/],
+    ['an unwritable --out (/proc)', ['--out', '/proc/forbidden'], {}, /--out \/proc\/forbidden: cannot create \/proc\/forbidden/],
+    ['an --out that is a file', ['--out', join(configFile({}), 'reports')], {}, /is not a directory/],
+    ['an --out inside jobcert\'s sources', ['--out', join(ROOT, 'suites', 'reports-here')], {}, /inside jobcert's own suites\/ folder/],
+    ['a config file with an unknown key', ['--config', configFile({ apiKey: 'k', targt: 'http://127.0.0.1:9' })], {}, /key|unknown key "targt"/],
+    ['a config key of the wrong type', ['--config', configFile({ concurrency: 'many' })], {}, /--config .*: key "concurrency" must be an integer from 1 to 64, got "many"/],
+    ['a config file that is not JSON', ['--config', configFile('{ apiKey: k }')], {}, /not valid JSON/],
+    ['a config file that is not an object', ['--config', configFile([1, 2])], {}, /expected a JSON object of settings/],
+    ['a bad key in a config file, not shown', ['--config', configFile({ apiKey: 'jc_secret_tab\there' })], {}, /key "apiKey" contains white space/],
+    ['a production host for LOAD', [...target.slice(0, 1), 'https://api.removebgvideo.com', ...target.slice(2), '--profile', 'full', '--allow-load'], {}, /refusing to load api\.removebgvideo\.com: it is a production host/],
+  ])('%s', async (_label, args, env, message) => {
+    const out = join(tmp(), 'never-written');
+    const hasOut = (args as string[]).includes('--out');
+    const run = await runCertify([...(args as string[]), ...(hasOut ? [] : ['--out', out])], { out: false, timeoutMs: 20_000, env: env as Record<string, string> });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n'), 'one line').toHaveLength(1);
+    expect(run.stderr).not.toMatch(/\n\s+at |Error:/);
+    expect(run.stdout, 'nothing ran').toBe('');
+    if (!hasOut) expect(existsSync(out), 'nothing half-written').toBe(false);
+    for (const secret of ['jc_secret_line1', 'jc_secret_line2', 'jc_secret_tab', 'jc key']) expect(run.stderr).not.toContain(secret);
+    // Bounded: the /proc case used to hang forever in Node's recursive mkdir.
+    expect(run.ms).toBeLessThan(15_000);
+  }, 30_000);
+});
+
+/** Starts certify, waits until `ready` appears on stdout, sends `signal`, and measures how long it takes to exit. */
+function interrupt(signal: 'SIGINT' | 'SIGTERM'): Promise<{ code: number | null; afterSignalMs: number; stdout: string; stderr: string; out: string; port: number }> {
+  const out = tmp();
+  const child = spawn(process.execPath, [join(ROOT, 'bin/jobcert.js'), 'certify', '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let signalledAt = 0;
+  const kill = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  return new Promise((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      // Interrupt once a few checks have finished: the run is in full swing.
+      if (!signalledAt && (stdout.match(/^\s+(PASS|FAIL|ERROR) /gm) ?? []).length >= 3) {
+        signalledAt = Date.now();
+        child.kill(signal);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('exit', (code) => {
+      clearTimeout(kill);
+      const port = Number(/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1] ?? 0);
+      resolve({ code, afterSignalMs: Date.now() - signalledAt, stdout, stderr, out, port });
+    });
+  });
+}
+
+const refused = (port: number): Promise<boolean> => new Promise((resolve) => {
+  const s = connect(port, '127.0.0.1');
+  s.on('connect', () => { s.destroy(); resolve(false); });
+  s.on('error', () => resolve(true));
+});
+
+describe('interrupts: the run stops within 2 s, stops the mock, and reports what finished', () => {
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s → exit %i', async (signal, code) => {
+    const run = await interrupt(signal);
+    expect(run.code, run.stderr).toBe(code);
+    // A bound the issue sets, not a performance figure.
+    expect(run.afterSignalMs).toBeLessThan(2000);
+    expect(run.stderr).toMatch(new RegExp(`${signal}: stopping the checks and writing the reports`));
+    const doc = JSON.parse(readFileSync(join(run.out, 'compliance.json'), 'utf8')) as Compliance;
+    expect(doc.verdict).toBe('interrupted');
+    expect(doc.summary.pass).toBeGreaterThanOrEqual(3);
+    expect(doc.summary.unfinished).toBeGreaterThan(0);
+    expect(doc.checks.filter((c) => /^(unfinished|not run): the run was interrupted/.test(c.message)).length).toBe(doc.summary.unfinished);
+    expect(doc.checks.length, 'every selected check is in the report').toBeGreaterThanOrEqual(45);
+    for (const f of ['compliance.md', 'compliance.html', 'junit.xml']) expect(existsSync(join(run.out, f)), f).toBe(true);
+    expect(readdirSync(run.out).filter((f) => f.includes('.tmp-')), 'no half-written report').toEqual([]);
+    expect(run.port).toBeGreaterThan(0);
+    expect(await refused(run.port), 'the embedded mock is stopped').toBe(true);
+  }, 150_000);
+});
+
+describe('secrets: no key in any artifact, whatever the target echoes', () => {
+  // Keys as users pass them: the recommended env var, a config file, a flag; one long, one a common word, one short.
+  const KEYS = { primary: 'sk_reflect_live_8c1f3e', alt: 'token', broke: 'k9' };
+  let server: Server;
+  let url = '';
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        // Reflects everything: headers in headers and body, the body, the URL, and some ordinary words around the keys.
+        const reflected = JSON.stringify({ headers: req.headers, body: Buffer.concat(chunks).toString(), url: req.url, words: 'tokens, k9x and a tokenizer' });
+        const status = req.url === '/health' ? 200 : 401;
+        const body = status === 200 ? `{"status":"ok","echo":${reflected}}` : `{"error":{"code":"invalid_api_key","message":${JSON.stringify(reflected)},"request_id":"r-${Date.now()}"}}`;
+        res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `r-${Math.random()}`, 'x-echo-key': String(req.headers['x-api-key'] ?? ''), 'www-authenticate': `ApiKey header="X-Api-Key", you-sent="${String(req.headers['x-api-key'] ?? '')}"` }).end(body);
+      });
+    });
+    url = await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+  });
+  afterAll(() => { server.closeAllConnections(); server.close(); });
+
+  it('certify: console, stderr, the four reports and the step summary never hold a key, and ordinary words survive', async () => {
+    const summary = join(tmp(), 'summary.md');
+    writeFileSync(summary, '');
+    const config = configFile({ altApiKey: KEYS.alt });
+    const run = await runCertify(['--target', url, '--config', config, '--broke-api-key', KEYS.broke, '--video-url', 'https://media.example.com/v.mp4', '--only', 'AUTH,OBS-2,LIFE-5', '--request-timeout', '2000', '--max-duration', '40'],
+      { env: { JOBCERT_API_KEY: KEYS.primary, GITHUB_STEP_SUMMARY: summary }, timeoutMs: 120_000 });
+    expect(run.code, run.stderr).toBe(1);
+    const artifacts = [run.stdout, run.stderr, readFileSync(summary, 'utf8'), ...readdirSync(run.out).map((f) => readFileSync(join(run.out, f), 'utf8'))];
+    const whole = (key: string): RegExp => new RegExp(`(?<![A-Za-z0-9_-])${key}(?![A-Za-z0-9_-])`);
+    for (const text of artifacts) {
+      expect(text.includes(KEYS.primary)).toBe(false);
+      expect(text).not.toMatch(whole(KEYS.alt));
+      expect(text).not.toMatch(whole(KEYS.broke));
+    }
+    const json = readFileSync(join(run.out, 'compliance.json'), 'utf8');
+    expect(json).toContain('<redacted>');
+    expect(json, 'redaction by whole token leaves ordinary words').toContain('tokens, k9x and a tokenizer');
+  }, 150_000);
+});
