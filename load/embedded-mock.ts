@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface EmbeddedMockOptions {
   faults: readonly string[];
-  /** The mock's default token bucket (20 burst, 10/s per key); off by default, so the load measures the mock. */
+  /** The mock's default token bucket (60 burst, 30/s per key); off by default, so the load measures the mock. */
   rateLimit: boolean;
   faultLatencyMs?: number;
 }

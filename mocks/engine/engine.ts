@@ -46,7 +46,8 @@ export interface EngineOptions {
   faultLatencyMs?: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitConfig = { capacity: 20, refillPerSecond: 10 };
+/** Generous enough for a quick certification with fuzzing to finish in well under a minute; the variants try smaller ones. */
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = { capacity: 60, refillPerSecond: 30 };
 export const DEFAULT_PROCESSING_MS = 300;
 
 /** What the variants choose where SPEC lets a provider choose. */

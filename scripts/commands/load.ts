@@ -35,7 +35,7 @@ export function registerLoadCommand(program: Command): void {
     .option('--config <file>', 'jobcert.config.json (flags > env > file)')
     .option('--quiet', 'only the checks, the verdict and the report paths')
     .option('--mock-fault <name>', 'embedded mock only: break a rule (e.g. load-latency, load-5xx-under-load); repeatable', collect)
-    .option('--mock-rate-limit', 'embedded mock only: keep its rate limit on (20 burst, 10/s per key); off by default')
+    .option('--mock-rate-limit', 'embedded mock only: keep its rate limit on (60 burst, 30/s per key); off by default')
     .option('--mock-latency-ms <n>', 'embedded mock only: the delay of --mock-fault load-latency (default 1000)')
     .action(async (flags: LoadFlags) => {
       process.exit(await runLoad(resolveLoadOptions(flags), VERSION));

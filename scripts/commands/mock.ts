@@ -1,7 +1,7 @@
 /** `jobcert mock`: the embedded mock over HTTP on loopback, until Ctrl-C. */
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { accountsWithKeys, createEngine, FAULT_NAMES, parseFaults, parseVariants, startHttpServer, VARIANTS, VARIANT_NAMES, type LogSink } from '../../mocks/index.js';
+import { accountsWithKeys, createEngine, DEFAULT_RATE_LIMIT, FAULT_NAMES, parseFaults, parseVariants, startHttpServer, VARIANTS, VARIANT_NAMES, type LogSink } from '../../mocks/index.js';
 import { parsePositiveInt, parsePositiveNumber, UsageError } from '../cli-errors.js';
 
 interface MockFlags {
@@ -33,8 +33,8 @@ export function registerMockCommand(program: Command): void {
     .option('--api-key <key>', 'primary key (replaces the default)')
     .option('--alt-api-key <key>', 'second key (replaces the default)')
     .option('--broke-api-key <key>', 'zero-credit key (replaces the default)')
-    .option('--rate-capacity <n>', 'token bucket capacity per key (default 20)', parsePositiveInt('--rate-capacity'))
-    .option('--rate-refill <n>', 'tokens per second (default 10)', parsePositiveNumber('--rate-refill'))
+    .option('--rate-capacity <n>', 'token bucket capacity per key (default 60)', parsePositiveInt('--rate-capacity'))
+    .option('--rate-refill <n>', 'tokens per second (default 30)', parsePositiveNumber('--rate-refill'))
     .option('--no-rate-limit', 'switch rate limiting off (load tests of the mock itself)')
     .option('--processing-ms <n>', 'how long a job processes (default 300)', parsePositiveInt('--processing-ms', 0))
     .option('--log <file>', 'append JSON-lines logs to this file')
@@ -56,7 +56,7 @@ export function registerMockCommand(program: Command): void {
       if (!flags.rateLimit && (flags.rateCapacity !== undefined || flags.rateRefill !== undefined)) throw new UsageError('--no-rate-limit cannot be combined with --rate-capacity/--rate-refill');
       const engine = createEngine({
         accounts, faults, variants, ...(log ? { log } : {}),
-        ...(limiterVariant ? {} : { rateLimit: flags.rateLimit ? { capacity: flags.rateCapacity ?? 20, refillPerSecond: flags.rateRefill ?? 10 } : false }),
+        ...(limiterVariant ? {} : { rateLimit: flags.rateLimit ? { capacity: flags.rateCapacity ?? DEFAULT_RATE_LIMIT.capacity, refillPerSecond: flags.rateRefill ?? DEFAULT_RATE_LIMIT.refillPerSecond } : false }),
         ...(flags.processingMs !== undefined ? { processingMs: flags.processingMs } : {}),
       });
       const server = await startHttpServer(engine, { port: flags.port, host: flags.host }).catch((err: NodeJS.ErrnoException) => {
@@ -64,7 +64,7 @@ export function registerMockCommand(program: Command): void {
       });
       console.log(`jobcert mock listening on ${server.url}`);
       for (const a of accounts) console.log(`  ${a.name.padEnd(12)} key ${a.key}  (${a.credits} credits)`);
-      console.log(`  rate limit  ${limiterVariant ? `per the ${limiterVariant} variant` : flags.rateLimit ? `${flags.rateCapacity ?? 20} burst, ${flags.rateRefill ?? 10}/s per key` : 'off'}`);
+      console.log(`  rate limit  ${limiterVariant ? `per the ${limiterVariant} variant` : flags.rateLimit ? `${flags.rateCapacity ?? DEFAULT_RATE_LIMIT.capacity} burst, ${flags.rateRefill ?? DEFAULT_RATE_LIMIT.refillPerSecond}/s per key` : 'off'}`);
       if (faults.length > 0) console.log(`  faults      ${faults.join(', ')}`);
       if (variants.length > 0) console.log(`  variants    ${variants.join(', ')}`);
       console.log('Ctrl-C stops it.');

@@ -71,7 +71,7 @@ export async function runLoad(opts: LoadCommandOptions, version: string): Promis
       target = mock.url;
     }
     const shown = embedded
-      ? `the embedded mock (${target}, rate limit ${opts.mock.rateLimit ? 'on: 20 burst, 10/s per key' : 'off'}${opts.mock.faults.length ? `, faults ${opts.mock.faults.join(', ')}` : ''})`
+      ? `the embedded mock (${target}, rate limit ${opts.mock.rateLimit ? 'on: 60 burst, 30/s per key' : 'off'}${opts.mock.faults.length ? `, faults ${opts.mock.faults.join(', ')}` : ''})`
       : target;
     console.log(redact(`jobcert ${version}: load on ${shown}; ${opts.scenarios.join(', ')}; ${opts.connections} connections, ${opts.warmupS} s warm-up + ${opts.durationS} s each${opts.rate ? `, ${opts.rate} req/s` : ''}; ${keys.length} key(s)`));
     let stage;

@@ -157,6 +157,7 @@ export function check(id: string, rules: string[], title: string, fn: (t: CheckC
     const releases: (() => void)[] = [];
     const budget = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    let failure: { err: unknown } | undefined;
     try {
       const rate = opts.rate || opts.pressure ? await rateDiscovery(config, runDeadline) : undefined;
       if (rate) meta.rate_profile = rate.profile;
@@ -174,7 +175,7 @@ export function check(id: string, rules: string[], title: string, fn: (t: CheckC
         clip: (row) => { meta.clip = row; },
       });
     } catch (err) {
-      throw judged(await rejudged(err, rules, recorder, config, runDeadline), rules, meta);
+      failure = { err };
     } finally {
       clearTimeout(timer);
       for (const release of releases.reverse()) release();
@@ -184,5 +185,7 @@ export function check(id: string, rules: string[], title: string, fn: (t: CheckC
       if (failures.length > 0) meta.transport = Object.fromEntries([...new Set(failures)].map((k) => [k, failures.filter((f) => f === k).length]));
       meta.request_ids = recorder.exchanges.flatMap((e) => (e.request_id ? [e.request_id] : []));
     }
+    // Judged once the check's gates are released: re-judging may need the pressure episode, which takes the key alone.
+    if (failure) throw judged(await rejudged(failure.err, rules, recorder, config, runDeadline), rules, meta);
   });
 }

@@ -17,6 +17,7 @@ const needTool = (cmd: string): boolean => has(cmd) || process.env.CI === 'true'
 
 describe('certify against the clean embedded mock', () => {
   let run: CertifyRun;
+  let shuffled: CertifyRun;
   let cwd: string;
   let summaryFile: string;
 
@@ -24,12 +25,28 @@ describe('certify against the clean embedded mock', () => {
     cwd = mkdtempSync(join(tmpdir(), 'jobcert-cwd-'));
     summaryFile = join(cwd, 'step-summary.md');
     writeFileSync(summaryFile, '');
-    // No --out: the default reports/<timestamp>/ and reports/latest, relative to the working directory.
-    run = await runCertify([], { cwd, out: false, env: { GITHUB_STEP_SUMMARY: summaryFile } });
-    const latest = join(cwd, 'reports', 'latest');
-    run.out = existsSync(latest) ? join(cwd, 'reports', readlinkSync(latest)) : '';
+    // Two runs at once in one working directory, no --out: the default reports/<timestamp>-<pid>/ and reports/latest.
+    // They must not collide (ports, report directories, the latest link); the second starts its checks in a shuffled order.
+    [run, shuffled] = await Promise.all([
+      runCertify([], { cwd, out: false, env: { GITHUB_STEP_SUMMARY: summaryFile } }),
+      runCertify(['--shuffle', '--quiet'], { cwd, out: false }),
+    ]);
+    const dirOf = (r: CertifyRun): string => join(cwd, 'reports', /reports\/([^/\s]+)\/compliance\.json/.exec(r.stdout)?.[1] ?? 'missing');
+    run.out = dirOf(run);
     run.doc = JSON.parse(readFileSync(join(run.out, 'compliance.json'), 'utf8'));
-  }, 240_000);
+    shuffled.out = dirOf(shuffled);
+    shuffled.doc = JSON.parse(readFileSync(join(shuffled.out, 'compliance.json'), 'utf8'));
+  }, 300_000);
+
+  it('two runs at once do not collide, and the checks do not depend on their order (--shuffle)', () => {
+    expect(run.out).not.toBe(shuffled.out);
+    expect([run.code, shuffled.code], shuffled.stderr).toEqual([0, 0]);
+    expect(shuffled.stdout).toMatch(/verdict PASS/);
+    expect(shuffled.doc?.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
+    const latest = readlinkSync(join(cwd, 'reports', 'latest'));
+    expect([run.out, shuffled.out]).toContain(join(cwd, 'reports', latest));
+    expect(readdirSync(join(cwd, 'reports')).filter((f) => f.startsWith('.latest-')), 'no stray temporary link').toEqual([]);
+  });
 
   it('passes: exit 0, every check passed, none skipped on the embedded mock', () => {
     expect(run.code, run.stderr).toBe(0);

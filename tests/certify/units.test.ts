@@ -84,7 +84,7 @@ describe('reports', () => {
     expect(forStepSummary('small')).toBe('small');
   });
   it('junit.xml escapes markup and drops characters XML 1.0 cannot carry', () => {
-    const doc = { tool: 'jobcert', version: '0', target: 't', profile: 'quick', strict: false, started_at: '2026-11-27T10:00:00.000Z', duration_ms: 5, verdict: 'fail', clips: [], checks: [] } as unknown as Compliance;
+    const doc = { tool: 'jobcert', version: '0', target: 't', profile: 'quick', strict: false, started_at: '2026-11-27T10:00:00.000Z', duration_ms: 5, verdict: 'fail', clips: [], checks: [], transport: { failed: 0, by_kind: {}, by_check: [] } } as unknown as Compliance;
     doc.checks = [check({ status: 'fail', message: 'got <b>&"\u0001\u001b[31m' })];
     doc.summary = summarize(doc.checks, false);
     const xml = renderJunit(doc);

@@ -63,7 +63,7 @@ describe.concurrent('jobcert onboard: the command line', () => {
   it('an --out that cannot be written → exit 2 with one line, before the client runs', async () => {
     const r = await runOnboard(['--out', '/proc/jobcert-cannot-write-here', '--', 'sh', '-c', 'echo ran > /dev/stderr'], { out: false, timeoutMs: 60_000 });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^jobcert: cannot write reports to \/proc\/jobcert-cannot-write-here: /);
+    expect(r.stderr.trim()).toMatch(/^jobcert: --out \/proc\/jobcert-cannot-write-here: cannot create \/proc\/jobcert-cannot-write-here/);
   }, 90_000);
 
   it('a client that cannot be started → exit 3 with one line', async () => {
