@@ -24,7 +24,7 @@ export interface RateProfile {
   sent: number;
   elapsed_ms: number;
   peak_concurrency: number;
-  /** Requests admitted per second after the key ran dry: a burst after resting `refill_window_ms` shows it. */
+  /** Requests admitted per second after the key ran dry: a rest, then one burst; `refill_window_ms` is from the rest to the last request admitted. */
   refill_per_second: number | null;
   refill_window_ms: number;
   retry_after: string | null;
@@ -162,7 +162,9 @@ export async function discover(raw: Client, config: RunConfig, key: KeyRole = 'p
     await raw.pause(REFILL_REST_MS);
     const probeSize = Math.min(maxRequests, Math.max(4, burst + 4));
     const refill = await flood(raw, { key, startConcurrency: Math.min(MAX_CONCURRENCY, probeSize), maxRequests: probeSize, maxMs: DISCOVERY_SECONDS * 1000, done: () => false });
-    const window = Math.max(1, Math.min(...[...refill.admitted, ...refill.throttled].map((r) => r.sentAt)) - (rest - REFILL_REST_MS));
+    // Tokens keep coming while the burst goes out: the window runs from the rest to the last request admitted.
+    const restStart = rest - REFILL_REST_MS;
+    const window = Math.max(REFILL_REST_MS, ...refill.admitted.map((r) => r.sentAt - restStart));
     profile.refill_window_ms = Math.round(window);
     profile.refill_per_second = Math.round((refill.admitted.length / window) * 10_000) / 10;
     profile.sent += refill.sent;
