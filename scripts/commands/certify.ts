@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FAULT_NAMES } from '../../mocks/engine/faults.js';
 import { VARIANT_NAMES } from '../../mocks/engine/variants.js';
-import { certify } from '../certify/run.js';
 import { resolveOptions, SELECTABLE_FAMILIES, type CertifyFlags } from '../certify/options.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -42,7 +41,10 @@ export function registerCertifyCommand(program: Command): void {
     .option('--mock-fault <name>', `embedded mock only: break a rule to see the harness catch it (${FAULT_NAMES.length} faults, see README)`, collect)
     .option('--mock-transport <http|msw>', 'embedded mock only: over loopback HTTP (default) or in-process msw')
     .action(async (flags: CertifyFlags) => {
-      const code = await certify(resolveOptions(flags), VERSION);
+      // Usage errors first; the run (vitest, the mock, the verifier) loads only then, so they and --help are fast.
+      const options = resolveOptions(flags);
+      const { certify } = await import('../certify/run.js');
+      const code = await certify(options, VERSION);
       process.exit(code);
     });
 }

@@ -5,7 +5,6 @@ import { DEFAULT_CAPS } from '../../load/guards.js';
 import { DEFAULT_THRESHOLDS } from '../../load/thresholds.js';
 import { SCENARIO_NAMES } from '../../load/types.js';
 import { resolveLoadOptions, type LoadFlags } from '../load/options.js';
-import { runLoad } from '../load/run.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
@@ -38,6 +37,6 @@ export function registerLoadCommand(program: Command): void {
     .option('--mock-rate-limit', 'embedded mock only: keep its rate limit on (60 burst, 30/s per key); off by default')
     .option('--mock-latency-ms <n>', 'embedded mock only: the delay of --mock-fault load-latency (default 1000)')
     .action(async (flags: LoadFlags) => {
-      process.exit(await runLoad(resolveLoadOptions(flags), VERSION));
+      process.exit(await (await import('../load/run.js')).runLoad(resolveLoadOptions(flags), VERSION));
     });
 }

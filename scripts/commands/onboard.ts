@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CONDITION_NAMES, isConditionName, type ConditionName } from '../../onboard/conditions.js';
-import { onboard, type OnboardOptions } from '../../onboard/run.js';
+import type { OnboardOptions } from '../../onboard/run.js';
 import { parsePositiveInt, UsageError } from '../cli-errors.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -83,6 +83,6 @@ export function registerOnboardCommand(program: Command): void {
     .option('--client-log <file>', "with --serve: the client's log, read when grading")
     .option('--api-key <key>', 'with --serve: the key to hand out (default: a fresh random one)')
     .action(async (command: string[], flags: OnboardFlags) => {
-      process.exit(await onboard(resolveOnboardOptions(command, flags), VERSION));
+      process.exit(await (await import('../../onboard/run.js')).onboard(resolveOnboardOptions(command, flags), VERSION));
     });
 }
