@@ -37,6 +37,7 @@ export function registerLoadCommand(program: Command): void {
     .option('--mock-rate-limit', 'embedded mock only: keep its rate limit on (60 burst, 30/s per key); off by default')
     .option('--mock-latency-ms <n>', 'embedded mock only: the delay of --mock-fault load-latency (default 1000)')
     .action(async (flags: LoadFlags) => {
-      process.exit(await (await import('../load/run.js')).runLoad(resolveLoadOptions(flags), VERSION));
+      const options = resolveLoadOptions(flags); // usage errors before the load stage is loaded
+      process.exit(await (await import('../load/run.js')).runLoad(options, VERSION));
     });
 }

@@ -83,6 +83,7 @@ export function registerOnboardCommand(program: Command): void {
     .option('--client-log <file>', "with --serve: the client's log, read when grading")
     .option('--api-key <key>', 'with --serve: the key to hand out (default: a fresh random one)')
     .action(async (command: string[], flags: OnboardFlags) => {
-      process.exit(await (await import('../../onboard/run.js')).onboard(resolveOnboardOptions(command, flags), VERSION));
+      const options = resolveOnboardOptions(command, flags); // usage errors before the onboarding run is loaded
+      process.exit(await (await import('../../onboard/run.js')).onboard(options, VERSION));
     });
 }
