@@ -1,11 +1,10 @@
 /** `jobcert certify`: the integration checklist against a target (or the embedded mock), with reports. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { VERSION } from '../runtime.js';
 import { FAULT_NAMES } from '../../mocks/engine/faults.js';
 import { VARIANT_NAMES } from '../../mocks/engine/variants.js';
 import { resolveOptions, SELECTABLE_FAMILIES, type CertifyFlags } from '../certify/options.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
 
 export function registerCertifyCommand(program: Command): void {

@@ -1,12 +1,11 @@
 /** `jobcert load`: the LOAD stage on its own (or its k6 export), with SLO thresholds, guards and reports. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { VERSION } from '../runtime.js';
 import { DEFAULT_CAPS } from '../../load/guards.js';
 import { DEFAULT_THRESHOLDS } from '../../load/thresholds.js';
 import { SCENARIO_NAMES } from '../../load/types.js';
 import { resolveLoadOptions, type LoadFlags } from '../load/options.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
 
 export function registerLoadCommand(program: Command): void {

@@ -1,11 +1,10 @@
 /** `jobcert onboard`: certify a partner's client (SPEC §4) by running it against the injecting onboarding mock. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { VERSION } from '../runtime.js';
 import { CONDITION_NAMES, isConditionName, type ConditionName } from '../../onboard/conditions.js';
 import type { OnboardOptions } from '../../onboard/run.js';
 import { parsePositiveInt, UsageError } from '../cli-errors.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
 
 interface OnboardFlags {

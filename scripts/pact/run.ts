@@ -7,9 +7,8 @@
  * interaction failed, 2 usage, 3 the target (or broker) could not be reached.
  */
 import { writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { accountsWithKeys, createEngine, DEFAULT_ACCOUNTS, FAULT_NAMES, startHttpServer, type RunningServer } from '../../mocks/index.js';
+import { accountsWithKeys, createEngine, DEFAULT_ACCOUNTS, startHttpServer, type RunningServer } from '../../mocks/index.js';
 import { brokerFromEnv, gitVersion, publishPacts, type BrokerConfig } from '../../pact/broker.js';
 import { MOCK_FAILING_VIDEO_URL, MOCK_VIDEO_URL } from '../../pact/media.js';
 import { committedPacts, verifyPacts, type BrokerSource } from '../../pact/verify.js';
@@ -20,8 +19,8 @@ import { writeReports } from '../certify/reports/write.js';
 import { prepareReportDir } from '../certify/report-dir.js';
 import { isGatingFailure, summarize, transportSummary, type Compliance } from '../certify/results.js';
 import { UsageError } from '../cli-errors.js';
+import { VERSION } from '../runtime.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const EXIT = { pass: 0, fail: 1, usage: 2, unreachable: 3 } as const;
 
 export interface VerifyFlags extends Pick<CertifyFlags, 'target' | 'apiKey' | 'altApiKey' | 'brokeApiKey' | 'videoUrl' | 'failingVideoUrl' | 'jobTimeout' | 'requestTimeout' | 'out' | 'config' | 'quiet' | 'mockFault'> {
