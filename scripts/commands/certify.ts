@@ -11,6 +11,14 @@ export function registerCertifyCommand(program: Command): void {
   program
     .command('certify')
     .description('run the integration checklist against a target (default: the embedded mock) and write compliance reports')
+    .addHelpText('after', `
+Examples:
+  jobcert certify                                             the embedded mock, no setup
+  jobcert certify --only RATE,IDEM-2 --strict                 some families or rules; SHOULD rules gate too
+  JOBCERT_API_KEY=… JOBCERT_ALT_API_KEY=… jobcert certify --target https://staging.example.com \\
+    --video-url short=https://cdn.example.com/5s.mp4 --profile full --allow-load
+  jobcert certify --mock-fault rate-no-recovery               watch a broken provider be caught (and bounded)
+Keys are best given as JOBCERT_API_KEY, JOBCERT_ALT_API_KEY, JOBCERT_BROKE_API_KEY: they never appear in any output.`)
     .option('--target <url>', 'base URL of the provider (env JOBCERT_TARGET); omitted: the embedded mock')
     .option('--api-key <key>', 'primary key (env JOBCERT_API_KEY); required with --target')
     .option('--alt-api-key <key>', 'a key of another account (env JOBCERT_ALT_API_KEY): AUTH-4, RATE-4, IDEM-4')

@@ -12,6 +12,12 @@ export function registerLoadCommand(program: Command): void {
   program
     .command('load')
     .description('load the provider (default: the embedded mock) with SLO thresholds and safety guards, and write reports; or export the scenarios for k6')
+    .addHelpText('after', `
+Examples:
+  jobcert load                                                the embedded mock
+  JOBCERT_API_KEY=… jobcert load --target https://staging.example.com --allow-load --video-url https://cdn.example.com/5s.mp4 \\
+    --threshold 'p99<800' --threshold 'errors<1%'
+  jobcert load --export k6 --out scenario.js                  the same scenarios as a k6 script (offline)`)
     .option('--target <url>', 'base URL of the provider (env JOBCERT_TARGET); omitted: the embedded mock in a child process on loopback')
     .option('--api-key <key>', 'primary key (env JOBCERT_API_KEY); required with --target')
     .option('--alt-api-key <key>', 'a second key to spread the load over (env JOBCERT_ALT_API_KEY)')

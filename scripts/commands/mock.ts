@@ -28,6 +28,11 @@ export function registerMockCommand(program: Command): void {
   program
     .command('mock')
     .description('serve the spec-derived mock over HTTP on loopback')
+    .addHelpText('after', `
+Examples:
+  jobcert mock --port 4010                                    serve until Ctrl-C
+  jobcert mock --port 0 --variant retry-after-date            a free port, a legal variation
+  jobcert mock --fault idem-replay-ignored --log mock.log      a broken provider, with JSON-lines logs`)
     .addHelpText('after', `\nLegal variations (--variant NAME): choices SPEC leaves to a provider, made differently; certify must pass each.\n${VARIANT_NAMES.map((v) => `  ${v.padEnd(20)} ${VARIANTS[v].description}`).join('\n')}\n\nFaults (--fault NAME): each breaks one rule; see the README's fault table.`)
     .option('--port <n>', 'port (0 = any free port)', parsePositiveInt('--port', 0, 65535), 4010)
     .option('--host <addr>', 'loopback address to bind', '127.0.0.1')

@@ -64,6 +64,11 @@ export function registerOnboardCommand(program: Command): void {
   program
     .command('onboard')
     .description("certify a partner's client: run it against the onboarding mock, inject faults into its traffic, grade CLI-1…CLI-12")
+    .addHelpText('after', `
+Examples:
+  jobcert onboard -- node my-worker.js                        run the client with JOBCERT_BASE_URL, JOBCERT_API_KEY, JOBCERT_VIDEO_URLS
+  jobcert onboard --profile full --seed 7 -- ./run-client.sh  more conditions, replayable
+  jobcert onboard --serve --duration 300 --client-log worker.log   a deployed worker pointed at the printed URL`)
     .argument('[command...]', 'the client to run, after -- (it gets JOBCERT_BASE_URL, JOBCERT_API_KEY, JOBCERT_VIDEO_URLS)')
     .option('--profile <quick|full>', 'quick: one of each condition; full: repeats and combinations', 'quick')
     .option('--seed <n>', 'scenario seed (a run prints it; the same seed replays the same plan)')

@@ -14,6 +14,11 @@ export function registerPactCommand(program: Command): void {
   pact
     .command('verify')
     .description('verify the committed pacts against a target (default: the embedded mock) and write PACT reports')
+    .addHelpText('after', `
+Examples:
+  jobcert pact verify                                         the embedded mock
+  JOBCERT_API_KEY=… jobcert pact verify --target https://staging.example.com --video-url https://cdn.example.com/5s.mp4
+  PACT_BROKER_BASE_URL=… PACT_BROKER_TOKEN=… jobcert pact verify --target … --publish --provider-version "$GIT_SHA"`)
     .option('--target <url>', 'base URL of the provider (env JOBCERT_TARGET); omitted: the embedded mock')
     .option('--api-key <key>', 'primary key (env JOBCERT_API_KEY); required with --target')
     .option('--alt-api-key <key>', 'accepted as in certify; the pacts do not use it')
@@ -35,6 +40,9 @@ export function registerPactCommand(program: Command): void {
   pact
     .command('publish')
     .description('publish contracts/pacts to the Pact Broker of PACT_BROKER_BASE_URL (token in PACT_BROKER_TOKEN)')
+    .addHelpText('after', `
+Example:
+  PACT_BROKER_BASE_URL=https://broker.example.com PACT_BROKER_TOKEN=… jobcert pact publish --consumer-version "$GIT_SHA" --branch main`)
     .option('--consumer-version <v>', 'consumer version (env PACT_CONSUMER_VERSION; default: this checkout\'s git commit)')
     .option('--branch <b>', 'consumer branch (env PACT_CONSUMER_BRANCH; default: the current git branch)')
     .option('--tag <t>', 'a tag for the version (repeatable)', collect)
