@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { VERSION } from '../runtime.js';
 import { FAULT_NAMES } from '../../mocks/engine/faults.js';
 import { VARIANT_NAMES } from '../../mocks/engine/variants.js';
-import { resolveOptions, SELECTABLE_FAMILIES, type CertifyFlags } from '../certify/options.js';
+import { SELECTABLE_FAMILIES } from '../certify/families.js';
+import type { CertifyFlags } from '../certify/options.js';
 
 const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
 
@@ -49,6 +50,7 @@ Keys are best given as JOBCERT_API_KEY, JOBCERT_ALT_API_KEY, JOBCERT_BROKE_API_K
     .option('--mock-transport <http|msw>', 'embedded mock only: over loopback HTTP (default) or in-process msw')
     .action(async (flags: CertifyFlags) => {
       // Usage errors first; the run (vitest, the mock, the verifier) loads only then, so they and --help are fast.
+      const { resolveOptions } = await import('../certify/options.js');
       const options = resolveOptions(flags);
       const { certify } = await import('../certify/run.js');
       const code = await certify(options, VERSION);

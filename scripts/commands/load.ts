@@ -4,7 +4,7 @@ import { VERSION } from '../runtime.js';
 import { DEFAULT_CAPS } from '../../load/guards.js';
 import { DEFAULT_THRESHOLDS } from '../../load/thresholds.js';
 import { SCENARIO_NAMES } from '../../load/types.js';
-import { resolveLoadOptions, type LoadFlags } from '../load/options.js';
+import type { LoadFlags } from '../load/options.js';
 
 const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
 
@@ -42,6 +42,7 @@ Examples:
     .option('--mock-rate-limit', 'embedded mock only: keep its rate limit on (60 burst, 30/s per key); off by default')
     .option('--mock-latency-ms <n>', 'embedded mock only: the delay of --mock-fault load-latency (default 1000)')
     .action(async (flags: LoadFlags) => {
+      const { resolveLoadOptions } = await import('../load/options.js');
       const options = resolveLoadOptions(flags); // usage errors before the load stage is loaded
       process.exit(await (await import('../load/run.js')).runLoad(options, VERSION));
     });
