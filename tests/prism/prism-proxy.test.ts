@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, startHttpServer, type RunningServer } from '../../mocks/index.js';
+import { createEngine, DEFAULT_RATE_LIMIT, startHttpServer, type RunningServer } from '../../mocks/index.js';
 import { KEYS, VIDEO } from '../mock/harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -90,7 +90,8 @@ async function validScript(base: string): Promise<Seen[]> {
   out.push(await send(base, 'health 200', '/health', { key: null }));
   await new Promise((r) => setTimeout(r, 400)); // processing ends (300 ms): the completed job shape too
   out.push(await send(base, 'get completed job 200', `/v1/jobs/${id}`));
-  const burst = await Promise.all(Array.from({ length: 35 }, () => send(base, 'burst 429 (RATE-1)', '/v1/jobs', { key: KEYS.second })));
+  // Past the default bucket, whatever its size: the 429 shape is checked too.
+  const burst = await Promise.all(Array.from({ length: DEFAULT_RATE_LIMIT.capacity + 15 }, () => send(base, 'burst 429 (RATE-1)', '/v1/jobs', { key: KEYS.second })));
   out.push(...burst.filter((s) => s.status === 429).slice(0, 3));
   return out;
 }
