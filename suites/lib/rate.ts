@@ -233,7 +233,12 @@ export interface Episode {
   throttledReplies: Reply[];
   confirmed: boolean;
   badKey?: Reply;
-  alt?: Reply;
+  /**
+   * The second key's requests sent while the primary key was saturated: a few
+   * at once, all within its own bucket, so one of them catching a refilled token
+   * of a shared bucket cannot hide the sharing (RATE-4).
+   */
+  alt?: Reply[];
   start?: { id: string; draft: Reply; probe: Reply; readBack?: { job: Reply; events: Reply } };
   keyedStart?: { id: string; idempotencyKey: string; draft: Reply; probe: Reply; retry?: Reply };
   recovery?: { recovered: boolean; waitedMs: number; attempts: number[]; after: Reply };
@@ -242,6 +247,9 @@ export interface Episode {
   /** Why a start probe had no draft to start, when it had none. */
   noDraft: string[];
 }
+
+/** How many requests the second key sends at once under pressure: up to 5, well within the burst its own bucket allows. */
+const altProbes = (p: RateProfile): number => Math.max(1, Math.min(5, Math.floor((p.requests_before_first_429 ?? 2) / 2)));
 
 const idemKey = (): string => `jobcert-after-429-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -318,7 +326,7 @@ async function runEpisode(config: RunConfig, found: Discovery, signal: AbortSign
         probeSentAt = performance.now();
         probes = Promise.all([
           raw.get('/v1/jobs', { key: { raw: 'jc_wrong_key_under_pressure' } }).then((r) => { out.badKey ??= r; }),
-          config.keys.alt && !out.alt ? raw.get('/v1/jobs?limit=1', { key: 'alt', ...past }).then((r) => { out.alt = r; }) : undefined,
+          config.keys.alt && !out.alt ? Promise.all(Array.from({ length: altProbes(found.profile) }, () => raw.get('/v1/jobs?limit=1', { key: 'alt', ...past }))).then((r) => { out.alt = r; }) : undefined,
           plain ? raw.post(`/v1/jobs/${encodeURIComponent(plain.id)}/start`, {}, past).then((r) => { out.start = { id: plain.id, draft: plain.reply, probe: r }; }) : undefined,
           keyed ? raw.post(`/v1/jobs/${encodeURIComponent(keyed.id)}/start`, {}, { ...past, headers: { 'Idempotency-Key': key } }).then((r) => { out.keyedStart = { id: keyed.id, idempotencyKey: key, draft: keyed.reply, probe: r }; }) : undefined,
         ]);
