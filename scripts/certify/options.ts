@@ -12,6 +12,7 @@ import { parseVariants } from '../../mocks/engine/variants.js';
 import { RULE_IDS } from '../../contracts/rules.js';
 import { SELECTABLE_FAMILIES } from './families.js';
 import { readConfigFile, readEnv, readFlags, type Values } from './settings.js';
+import { checkThresholds } from '../load/options.js';
 
 export { SELECTABLE_FAMILIES } from './families.js';
 
@@ -124,6 +125,7 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
   if (new Set(keys).size !== keys.length) throw new UsageError('--api-key, --alt-api-key and --broke-api-key must differ');
   const selection = { only: parseSelection('--only', merged.only), skip: parseSelection('--skip', merged.skip) };
   const logSource = merged.logSource === undefined ? undefined : parseLogSource(merged.logSource);
+  if (merged.thresholds) checkThresholds(merged.thresholds);
   return {
     run: {
       profile,
