@@ -18,7 +18,7 @@ const OUT = process.env.JOBCERT_PACT_OUT ? resolve(process.env.JOBCERT_PACT_OUT)
 const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: OUT, logLevel: 'warn' });
 beforeAll(() => rmSync(join(OUT, PACT_FILE), { force: true }));
 
-// Shapes the spec promises (contracts/openapi.yaml); the swagger-mock-validator test holds the pacts to it.
+// Shapes the spec promises (contracts/openapi.yaml); pact/spec-crosscheck.ts holds the pacts to it.
 const RFC3339 = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$';
 const time = (example = '2026-11-27T10:00:00.000Z') => regex(RFC3339, example);
 const JSON_TYPE = { 'Content-Type': regex('^application/json(\\s*;.*)?$', 'application/json; charset=utf-8') };
