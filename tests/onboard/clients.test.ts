@@ -41,6 +41,8 @@ const wrappedGood = ['sh', '-c', 'printf %s "$JOBCERT_API_KEY" > "$0"; env > "$1
 
 const CASES: Case[] = [
   { name: 'good client (quick, --strict)', args: [...FAST, '--strict', '--client-timeout', '120'], command: wrappedGood, breaks: [], why: 'keeps every rule' },
+  // The shipped client library (client/, `jobcert/client`) as a partner's worker: our own client keeps the rules it grades.
+  { name: 'reference worker (examples/reference-worker.ts, jobcert/client)', args: [...FAST, '--strict', '--client-timeout', '120'], command: ['node', '--import', 'tsx', join(ROOT, 'examples', 'reference-worker.ts'), '--job-timeout', '15', '--request-timeout', '3'], breaks: [], why: 'jobcert/client keeps every rule' },
   { name: 'good client (full profile)', args: ['--profile', 'full', ...FAST, '--client-timeout', '180'], command: node('good-client.mjs'), breaks: [], why: 'keeps every rule under repeats and combinations' },
   { name: 'ignores Retry-After', args: [...FAST, '--client-timeout', '120'], command: node('ignores-retry-after.mjs'), breaks: ['CLI-2', 'CLI-12'], why: 'CLI-12 (SHOULD) forbids any request before Retry-After, the retried one included' },
   { name: 'new Idempotency-Key on retry', args: [...FAST, '--client-timeout', '120'], command: node('new-idempotency-key.mjs'), breaks: ['CLI-4'], why: 'retries carry a fresh key' },
