@@ -63,7 +63,7 @@ const num = z.union([z.number(), z.string()]).transform(String);
 const ConfigFile = z.strictObject({
   target: text.optional(), apiKey: text.optional(), altApiKey: text.optional(), brokeApiKey: text.optional(),
   videoUrl: z.union([text, z.array(text)]).optional(), failingVideoUrl: text.optional(), profile: text.optional(), only: text.optional(), skip: text.optional(),
-  strict: z.boolean().optional(), jobTimeout: num.optional(), seed: num.optional(), requestTimeout: num.optional(), logSource: text.optional(), out: text.optional(),
+  strict: z.boolean().optional(), jobTimeout: num.optional(), seed: num.optional(), fuzzRuns: num.optional(), fuzzSeconds: num.optional(), fuzzPath: text.optional(), requestTimeout: num.optional(), logSource: text.optional(), out: text.optional(),
   allowLoad: z.boolean().optional(), productionHosts: z.array(text).optional(), loadApiKeys: z.array(text).optional(),
   scenarios: z.union([text, z.array(text)]).optional(), connections: num.optional(), duration: num.optional(), warmup: num.optional(), rate: num.optional(),
   timeout: num.optional(), thresholds: z.array(text).optional(), maxDuration: num.optional(), maxRequests: num.optional(), abortAfterErrors: num.optional(),
