@@ -59,7 +59,8 @@ export function historyProblem(job: ModelJob, statuses: readonly string[], curre
   if (statuses[0] !== 'created' || statuses.filter((s) => s === 'created').length !== 1) return { rule: 'LIFE-4', message: `history must begin with exactly one created entry: ${shown}` };
   const rest = statuses.slice(1);
   const processing = rest.filter((s) => s === 'processing').length;
-  if (processing !== starts) return { rule: 'LIFE-4', message: `${starts} accepted start(s) but ${processing} processing entries: ${shown}` };
+  // Fewer: a start skipped processing (LIFE-1); more: a transition recorded twice (LIFE-4).
+  if (processing !== starts) return { rule: processing < starts ? 'LIFE-1' : 'LIFE-4', message: `${starts} accepted start(s) but ${processing} processing entries: ${shown}` };
   for (let i = 0; i < rest.length; i++) {
     const want = i % 2 === 0 ? 'processing' : terminalOf(job.source);
     // The same state twice in a row is a transition recorded twice (LIFE-4); any other surprise is a transition LIFE-1 does not have.

@@ -40,10 +40,14 @@ export function timeoutFor(config: Pick<RunConfig, 'profile' | 'fuzz' | 'jobTime
   return (b.seconds + b.shrinkSeconds + 30 + waits) * 1000;
 }
 
-/** `--fuzz-path fuzz.valid:37:2:1`: the check and the fast-check path of the case to replay. */
-export function parseFuzzPath(value: string | undefined): { check: FuzzCheckId; path: string } | undefined {
+/**
+ * `--fuzz-path fuzz.valid:37:2:1`: the check and the fast-check path of the
+ * case to replay; a sequence also carries which of its steps ran
+ * (`@<replay tag>`), which fast-check needs to rebuild its shrinks.
+ */
+export function parseFuzzPath(value: string | undefined): { check: FuzzCheckId; path: string; tag?: string } | undefined {
   if (value === undefined) return undefined;
-  const m = /^(fuzz\.[a-z-]+):(\d+(?::\d+)*)$/.exec(value.trim());
+  const m = /^(fuzz\.[a-z-]+):(\d+(?::\d+)*)(?:@([A-Za-z0-9+/=:_-]+))?$/.exec(value.trim());
   if (!m || !(FUZZ_CHECKS as readonly string[]).includes(m[1] as string)) return undefined;
-  return { check: m[1] as FuzzCheckId, path: m[2] as string };
+  return { check: m[1] as FuzzCheckId, path: m[2] as string, ...(m[3] ? { tag: m[3] } : {}) };
 }

@@ -16,6 +16,7 @@ import type { Client, Reply } from '../lib/client.js';
 import type { RunConfig } from '../lib/config.js';
 import { broken } from '../lib/errors.js';
 import { FUZZ_RULES } from './catalogue.js';
+import { parseFuzzPath } from './budget.js';
 import { compact, type FuzzContext, type FuzzProperty } from './runner.js';
 import { send } from './send.js';
 
@@ -103,8 +104,12 @@ function judgeStart(w: World, job: ModelJob, reply: Reply, model: Model, preview
 
 /** A read of the job against the model: status (LIFE-1), history (LIFE-1, LIFE-4), credits (IDEM-5). */
 function judgeJob(w: World, job: ModelJob, body: Record<string, unknown>): void {
-  const status = String(body.status);
   const name = jobName(w, job);
+  // A job of another shape is the SCHEMA family's to report (every response is checked against the spec), not this model's.
+  if (typeof body.status !== 'string' || !Array.isArray(body.history) || typeof body.credits_charged !== 'number') {
+    broken('SCHEMA', `${name} does not have the shape of a job (status, history, credits_charged): ${compact(body, 200)}`);
+  }
+  const status = body.status;
   if (!allowedStatuses(job).includes(status)) broken('LIFE-1', `${name} (${job.source} source, ${job.charges.length} accepted starts) is ${status}; the model allows ${allowedStatuses(job).join(' or ')}`);
   observe(job, status);
   const problem = historyProblem(job, statusesOf(body), status);
@@ -176,7 +181,10 @@ class Start extends Step {
     const effective = this.model ?? job.model;
     const body = { ...(this.model ? { model: this.model } : {}), ...(this.model === 'pro' ? { text_prompt: PROMPT } : {}), preview_duration: this.preview };
     const what = `start of ${jobName(w, job)} ${compact(body)}`;
+    const before = job.charges.length;
     await keyed(r, w, job.owner, this.idem, `${jobPath(job.id)}/start`, body, (reply) => judgeStart(w, job, reply, effective, this.preview, what));
+    // Each accepted start's charge is read back at once, so a wrong one fails the very step that caused it.
+    if (job.charges.length > before) await usageAndJudge(r, w, job);
   }
   toString(): string { return `start(job ${this.ref}, ${this.model ?? 'its model'}, preview ${this.preview} s${this.idem ? `, key ${this.idem}` : ''}${this.settled ? ', once it settled' : ''})`; }
 }
@@ -266,6 +274,7 @@ class Pair extends Step {
     }
     job.phase = 'running';
     job.charges.push(creditsOfStart(job.model, 1));
+    await usageAndJudge(r, w, job);
   }
   toString(): string { return `concurrent starts(job ${this.ref}${this.idem ? ', one key' : ', no key'})`; }
 }
@@ -282,6 +291,7 @@ class Broke extends Step {
     w.jobs.push(job);
     const reply = await send(r.client, 'POST', `${jobPath(job.id)}/start`, { body: { preview_duration: 1 }, key: 'broke' });
     judgeStart(w, job, reply, this.model, 1, `start of ${jobName(w, job)} with the key without credits`);
+    await usageAndJudge(r, w, job);
   }
   toString(): string { return `start with no credits(${this.model})`; }
 }
@@ -297,7 +307,7 @@ const settledArb = fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbit
 function creates(config: RunConfig): fc.Arbitrary<Create> {
   const owners: Owner[] = config.keys.alt ? ['primary', 'alt'] : ['primary'];
   // Failing sources two times in three: a failed job is the one that may be started again.
-  const source = fc.oneof({ arbitrary: fc.constant<Source>('failing'), weight: 2 }, { arbitrary: fc.constant<Source>('ok'), weight: 1 });
+  const source = fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant<Source>('failing'), weight: 2 }, { arbitrary: fc.constant<Source>('ok'), weight: 1 });
   return fc.tuple(fc.constantFrom(...owners), source, modelArb, idemRef).map(([o, s, m, k]) => new Create(o, s, m, k));
 }
 
@@ -322,14 +332,17 @@ export type Sequence = [Create[], Iterable<fc.AsyncCommand<World, Real>>];
 
 export function modelProperty(ctx: FuzzContext): FuzzProperty<Sequence> {
   const { client, config } = ctx;
+  const replay = parseFuzzPath(config.fuzz?.path);
+  const replayPath = replay?.check === 'fuzz.model' ? replay.tag : undefined;
   const owners: Owner[] = config.keys.alt ? ['primary', 'alt'] : ['primary'];
   if (!config.keys.alt) ctx.note('no --alt-api-key: the sequences use one key, so cross-key steps (AUTH-4, IDEM-4) are left out');
   if (!config.failingVideo) ctx.note('no --failing-video-url: every job has a source that completes, so restarts of failed jobs are left out');
   return {
     check: 'fuzz.model', rules: FUZZ_RULES['fuzz.model'],
     // Every sequence begins with a draft, so its steps have a job to work on.
-    arbitrary: fc.tuple(fc.array(creates(config), { minLength: 1, maxLength: 1 }), fc.commands([steps(config)], { maxCommands: 14, size: '+1' })),
+    arbitrary: fc.tuple(fc.array(creates(config), { minLength: 1, maxLength: 1 }), fc.commands([steps(config)], { maxCommands: 14, size: '+1', ...(replayPath ? { replayPath } : {}) })),
     kind: () => 'sequences',
+    tag: ([, cmds]) => /replayPath="([^"]*)"/.exec(String(cmds))?.[1],
     show: ([first, cmds]) => `${[...first.map(String), String(cmds).replace(/\s*\/\*replayPath=.*?\*\//, '')].filter(Boolean).join(', ')}, then every job read back`,
     async run([first, cmds]) {
       const world: World = { jobs: [], idem: new Map() };

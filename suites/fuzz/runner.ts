@@ -35,6 +35,8 @@ export interface FuzzProperty<T> {
   show(value: T): string;
   /** A label to count cases by (the report says how many of each kind ran). */
   kind?(value: T): string;
+  /** What else replaying the case needs besides seed and path (fast-check's replay path of a command sequence). */
+  tag?(value: T): string | undefined;
 }
 
 export interface FuzzOutcome { cases: number; skipped: number; seconds: number; stoppedBy: 'cases' | 'time' | 'replay' }
@@ -134,7 +136,8 @@ export async function runFuzz<T>(ctx: FuzzContext, prop: FuzzProperty<T>): Promi
   }
 
   const value = (result.counterexample as unknown as [T])[0];
-  const path = result.counterexamplePath ?? undefined;
+  const tag = prop.tag?.(value);
+  const path = result.counterexamplePath === null ? undefined : `${result.counterexamplePath}${tag ? `@${tag}` : ''}`;
   const first = result.errorInstance;
   // Once more, alone and last: the check's final exchanges are the minimal case's requests.
   const mark = ctx.recorder.exchanges.length;
