@@ -166,7 +166,7 @@ function repaired<T extends { text_prompt?: string }>(body: T, violation: (b: T)
   for (let i = 0; i < 3; i++) {
     const v = violation(out);
     if (!v) return out;
-    if (v.rule === 'VAL-2') { const { text_prompt: _dropped, ...rest } = out; out = rest as T; }
+    if (v.rule === 'VAL-2') { out = { ...out }; delete out.text_prompt; }
     else if (v.rule === 'VAL-3') out = { ...out, text_prompt: 'person' };
     else return undefined;
   }
