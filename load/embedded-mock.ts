@@ -1,6 +1,6 @@
 /** Starts jobcert's mock on loopback in a child process (load/mock-process.ts) for `jobcert load` without --target. */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { modulePath, nodeArgsForModules } from '../scripts/runtime.js';
 
 export interface EmbeddedMockOptions {
   faults: readonly string[];
@@ -11,11 +11,11 @@ export interface EmbeddedMockOptions {
 
 export interface EmbeddedMock { url: string; close(): Promise<void> }
 
-const SCRIPT = fileURLToPath(new URL('./mock-process.ts', import.meta.url));
+const SCRIPT = modulePath('load/mock-process');
 const START_TIMEOUT_MS = 20_000;
 
 export function startEmbeddedMock(opts: EmbeddedMockOptions): Promise<EmbeddedMock> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify(opts)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgsForModules(), SCRIPT, JSON.stringify(opts)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let exited = false;
   const gone = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
   const close = async (): Promise<void> => {

@@ -6,7 +6,7 @@
  * 3 the mock or the client could not start; usage errors never get here).
  */
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createEngine } from '../mocks/index.js';
 import { prepareReportDir } from '../scripts/certify/report-dir.js';
 import { writeReports } from '../scripts/certify/reports/write.js';

@@ -6,12 +6,10 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { redactor } from '../suites/lib/redact.js';
 
 export interface BrokerConfig { url: string; token?: string; username?: string; password?: string }
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** The broker from PACT_BROKER_BASE_URL and PACT_BROKER_TOKEN (or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD); `missing` says what is not set. */
 export function brokerFromEnv(env: NodeJS.ProcessEnv = process.env): { broker?: BrokerConfig; missing: string[] } {
@@ -34,7 +32,7 @@ export function pactBinary(): string {
 }
 
 /** This checkout's commit and branch, the default consumer version and branch. */
-export function gitVersion(cwd: string = ROOT): { version?: string; branch?: string } {
+export function gitVersion(cwd: string = process.cwd()): { version?: string; branch?: string } {
   const git = (args: string[]): string | undefined => {
     try {
       return execFileSync('git', args, { cwd, encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;

@@ -9,13 +9,12 @@
  */
 import { fork } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CheckResult } from '../scripts/certify/results.js';
 import { redactor } from '../suites/lib/redact.js';
 import { PUBLISH_FAILED } from './broker.js';
 import { PACTS_DIR } from './contract.js';
+import { modulePath, nodeArgsForModules } from '../scripts/runtime.js';
 import type { BrokerSource, VerificationInput, VerificationOutput } from './run-verification.js';
 
 export type { BrokerSource } from './run-verification.js';
@@ -47,8 +46,7 @@ export interface PactVerifyOptions {
   signal?: AbortSignal;
 }
 
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const WORKER = modulePath('pact/worker');
 
 export function committedPacts(): string[] {
   return readdirSync(PACTS_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => join(PACTS_DIR, f));
@@ -74,7 +72,7 @@ export async function verifyPacts(opts: PactVerifyOptions): Promise<CheckResult[
 
   const outcome = await new Promise<{ ok: true; out: VerificationOutput } | { ok: false; error: string }>((resolve) => {
     const child = fork(WORKER, [], {
-      execArgv: ['--import', TSX],
+      execArgv: nodeArgsForModules(),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, PACT_DO_NOT_TRACK: process.env.PACT_DO_NOT_TRACK ?? 'true' },
     });

@@ -9,13 +9,13 @@ import { UsageError } from '../cli-errors.js';
 import type { Clip, RunConfig } from '../../suites/lib/config.js';
 import { FAULT_NAMES, isFaultName } from '../../mocks/engine/faults.js';
 import { parseVariants } from '../../mocks/engine/variants.js';
-import { FAMILIES, RULE_IDS } from '../../contracts/rules.js';
+import { RULE_IDS } from '../../contracts/rules.js';
+import { SELECTABLE_FAMILIES } from './families.js';
 import { readConfigFile, readEnv, readFlags, type Values } from './settings.js';
 import { parseFuzzPath } from '../../suites/fuzz/budget.js';
 import { FUZZ_CHECKS } from '../../suites/fuzz/catalogue.js';
 
-/** Families --only/--skip accept: the SPEC's, SCHEMA, and the stages outside vitest (PACT, LOAD). */
-export const SELECTABLE_FAMILIES = [...FAMILIES, 'FUZZ', 'SCHEMA', 'PACT', 'LOAD'] as const;
+export { SELECTABLE_FAMILIES } from './families.js';
 
 export interface CertifyFlags {
   target?: string;

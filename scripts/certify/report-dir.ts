@@ -5,10 +5,9 @@
  */
 import { mkdirSync, rmSync, statSync, symlinkSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../cli-errors.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { ROOT } from '../runtime.js';
 /** jobcert's own folders: a report written there would mix with its sources. */
 const SOURCE_FOLDERS = ['contracts', 'mocks', 'suites', 'scripts', 'tests', 'bench', 'bin', 'node_modules', '.git'];
 

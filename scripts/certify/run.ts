@@ -6,7 +6,6 @@
  * (SIGINT, SIGTERM) or the run deadline stops the checks at once and still
  * writes the reports, listing what did not finish.
  */
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createVitest, type Vitest } from 'vitest/node';
 import { DEFAULT_ACCOUNTS, DEFAULT_PROCESSING_MS } from '../../mocks/index.js';
@@ -19,6 +18,7 @@ import { CheckCollector } from './reporter.js';
 import { writeReports } from './reports/write.js';
 import { isGatingFailure, summarize, transportSummary, withDerivedChecks, type CheckResult, type Compliance } from './results.js';
 import { bringUpTarget, unreachable } from './target.js';
+import { modulePath, ROOT } from '../runtime.js';
 import { verifyPacts } from '../../pact/verify.js';
 import { runCertifyLoad } from '../../load/certify.js';
 import type { LoadResults } from '../../load/results.js';
@@ -26,7 +26,6 @@ import { LoadRefused } from '../../load/stage.js';
 import { productionHosts, refuseProduction } from '../../load/guards.js';
 import { UsageError } from '../cli-errors.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export const EXIT = { pass: 0, fail: 1, usage: 2, unreachable: 3, SIGINT: 130, SIGTERM: 143 } as const;
 
@@ -39,7 +38,7 @@ export const EMBEDDED_CLIPS = [
 export const EMBEDDED_FAILING_CLIP = 'https://media.example.com/clips/fail-corrupt.mp4';
 
 /** The single test file holding every family's checks (they share one worker, its key gates and its rate discovery). */
-const ENTRY = 'suites/certify.entry.ts';
+const ENTRY = modulePath('suites/certify.entry');
 const ALL_FAMILIES = new Set(SELECTABLE_FAMILIES as readonly string[]);
 /** Checks end themselves at the deadline; this backstop stops vitest if one does not. */
 const DEADLINE_GRACE_MS = 15_000;
@@ -171,7 +170,7 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
     const signalListeners = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
     const vitest: Vitest = await createVitest('test', {
       root: ROOT, config: false, watch: false, include: [ENTRY], reporters: [collector], provide: { jobcert: config },
-      setupFiles: [join(ROOT, 'suites/lib/setup.ts')], pool: 'threads', maxConcurrency: config.concurrency,
+      setupFiles: [modulePath('suites/lib/setup')], pool: 'threads', maxConcurrency: config.concurrency,
       sequence: { concurrent: true, ...(opts.shuffle !== undefined ? { shuffle: true, seed: opts.shuffle } : {}) },
       passWithNoTests: true, silent: true, ...(pattern ? { testNamePattern: pattern } : {}),
     }, { logLevel: 'silent', cacheDir: join(target.scratch, '.vite-jobcert') });

@@ -1,18 +1,25 @@
 /** `jobcert certify`: the integration checklist against a target (or the embedded mock), with reports. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { VERSION } from '../runtime.js';
 import { FAULT_NAMES } from '../../mocks/engine/faults.js';
 import { VARIANT_NAMES } from '../../mocks/engine/variants.js';
-import { certify } from '../certify/run.js';
-import { resolveOptions, SELECTABLE_FAMILIES, type CertifyFlags } from '../certify/options.js';
+import { SELECTABLE_FAMILIES } from '../certify/families.js';
+import type { CertifyFlags } from '../certify/options.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
 
 export function registerCertifyCommand(program: Command): void {
   program
     .command('certify')
     .description('run the integration checklist against a target (default: the embedded mock) and write compliance reports')
+    .addHelpText('after', `
+Examples:
+  jobcert certify                                             the embedded mock, no setup
+  jobcert certify --only RATE,IDEM-2 --strict                 some families or rules; SHOULD rules gate too
+  JOBCERT_API_KEY=… JOBCERT_ALT_API_KEY=… jobcert certify --target https://staging.example.com \\
+    --video-url short=https://cdn.example.com/5s.mp4 --profile full --allow-load
+  jobcert certify --mock-fault rate-no-recovery               watch a broken provider be caught (and bounded)
+Keys are best given as JOBCERT_API_KEY, JOBCERT_ALT_API_KEY, JOBCERT_BROKE_API_KEY: they never appear in any output.`)
     .option('--target <url>', 'base URL of the provider (env JOBCERT_TARGET); omitted: the embedded mock')
     .option('--api-key <key>', 'primary key (env JOBCERT_API_KEY); required with --target')
     .option('--alt-api-key <key>', 'a key of another account (env JOBCERT_ALT_API_KEY): AUTH-4, RATE-4, IDEM-4')
@@ -45,7 +52,11 @@ export function registerCertifyCommand(program: Command): void {
     .option('--mock-fault <name>', `embedded mock only: break a rule to see the harness catch it (${FAULT_NAMES.length} faults, see README)`, collect)
     .option('--mock-transport <http|msw>', 'embedded mock only: over loopback HTTP (default) or in-process msw')
     .action(async (flags: CertifyFlags) => {
-      const code = await certify(resolveOptions(flags), VERSION);
+      // Usage errors first; the run (vitest, the mock, the verifier) loads only then, so they and --help are fast.
+      const { resolveOptions } = await import('../certify/options.js');
+      const options = resolveOptions(flags);
+      const { certify } = await import('../certify/run.js');
+      const code = await certify(options, VERSION);
       process.exit(code);
     });
 }

@@ -1,19 +1,23 @@
 /** `jobcert load`: the LOAD stage on its own (or its k6 export), with SLO thresholds, guards and reports. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { VERSION } from '../runtime.js';
 import { DEFAULT_CAPS } from '../../load/guards.js';
 import { DEFAULT_THRESHOLDS } from '../../load/thresholds.js';
 import { SCENARIO_NAMES } from '../../load/types.js';
-import { resolveLoadOptions, type LoadFlags } from '../load/options.js';
-import { runLoad } from '../load/run.js';
+import type { LoadFlags } from '../load/options.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
 
 export function registerLoadCommand(program: Command): void {
   program
     .command('load')
     .description('load the provider (default: the embedded mock) with SLO thresholds and safety guards, and write reports; or export the scenarios for k6')
+    .addHelpText('after', `
+Examples:
+  jobcert load                                                the embedded mock
+  JOBCERT_API_KEY=… jobcert load --target https://staging.example.com --allow-load --video-url https://cdn.example.com/5s.mp4 \\
+    --threshold 'p99<800' --threshold 'errors<1%'
+  jobcert load --export k6 --out scenario.js                  the same scenarios as a k6 script (offline)`)
     .option('--target <url>', 'base URL of the provider (env JOBCERT_TARGET); omitted: the embedded mock in a child process on loopback')
     .option('--api-key <key>', 'primary key (env JOBCERT_API_KEY); required with --target')
     .option('--alt-api-key <key>', 'a second key to spread the load over (env JOBCERT_ALT_API_KEY)')
@@ -38,6 +42,8 @@ export function registerLoadCommand(program: Command): void {
     .option('--mock-rate-limit', 'embedded mock only: keep its rate limit on (60 burst, 30/s per key); off by default')
     .option('--mock-latency-ms <n>', 'embedded mock only: the delay of --mock-fault load-latency (default 1000)')
     .action(async (flags: LoadFlags) => {
-      process.exit(await runLoad(resolveLoadOptions(flags), VERSION));
+      const { resolveLoadOptions } = await import('../load/options.js');
+      const options = resolveLoadOptions(flags); // usage errors before the load stage is loaded
+      process.exit(await (await import('../load/run.js')).runLoad(options, VERSION));
     });
 }

@@ -1,7 +1,10 @@
 /** `jobcert mock`: the embedded mock over HTTP on loopback, until Ctrl-C. */
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { accountsWithKeys, createEngine, DEFAULT_RATE_LIMIT, FAULT_NAMES, parseFaults, parseVariants, startHttpServer, VARIANTS, VARIANT_NAMES, type LogSink } from '../../mocks/index.js';
+import { accountsWithKeys } from '../../mocks/engine/accounts.js';
+import { FAULT_NAMES, parseFaults } from '../../mocks/engine/faults.js';
+import { parseVariants, VARIANTS, VARIANT_NAMES } from '../../mocks/engine/variants.js';
+import type { LogSink } from '../../mocks/engine/types.js';
 import { parsePositiveInt, parsePositiveNumber, UsageError } from '../cli-errors.js';
 
 interface MockFlags {
@@ -25,6 +28,11 @@ export function registerMockCommand(program: Command): void {
   program
     .command('mock')
     .description('serve the spec-derived mock over HTTP on loopback')
+    .addHelpText('after', `
+Examples:
+  jobcert mock --port 4010                                    serve until Ctrl-C
+  jobcert mock --port 0 --variant retry-after-date            a free port, a legal variation
+  jobcert mock --fault idem-replay-ignored --log mock.log      a broken provider, with JSON-lines logs`)
     .addHelpText('after', `\nLegal variations (--variant NAME): choices SPEC leaves to a provider, made differently; certify must pass each.\n${VARIANT_NAMES.map((v) => `  ${v.padEnd(20)} ${VARIANTS[v].description}`).join('\n')}\n\nFaults (--fault NAME): each breaks one rule; see the README's fault table.`)
     .option('--port <n>', 'port (0 = any free port)', parsePositiveInt('--port', 0, 65535), 4010)
     .option('--host <addr>', 'loopback address to bind', '127.0.0.1')
@@ -54,6 +62,9 @@ export function registerMockCommand(program: Command): void {
         log = (entry) => { stream.write(`${JSON.stringify(entry)}\n`); };
       }
       if (!flags.rateLimit && (flags.rateCapacity !== undefined || flags.rateRefill !== undefined)) throw new UsageError('--no-rate-limit cannot be combined with --rate-capacity/--rate-refill');
+      // The engine and the server load only when the mock is served: --help stays fast.
+      const { createEngine, DEFAULT_RATE_LIMIT } = await import('../../mocks/engine/engine.js');
+      const { startHttpServer } = await import('../../mocks/adapters/http.js');
       const engine = createEngine({
         accounts, faults, variants, ...(log ? { log } : {}),
         ...(limiterVariant ? {} : { rateLimit: flags.rateLimit ? { capacity: flags.rateCapacity ?? DEFAULT_RATE_LIMIT.capacity, refillPerSecond: flags.rateRefill ?? DEFAULT_RATE_LIMIT.refillPerSecond } : false }),

@@ -1,11 +1,10 @@
 /** `jobcert onboard`: certify a partner's client (SPEC §4) by running it against the injecting onboarding mock. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { VERSION } from '../runtime.js';
 import { CONDITION_NAMES, isConditionName, type ConditionName } from '../../onboard/conditions.js';
-import { onboard, type OnboardOptions } from '../../onboard/run.js';
+import type { OnboardOptions } from '../../onboard/run.js';
 import { parsePositiveInt, UsageError } from '../cli-errors.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
 
 interface OnboardFlags {
@@ -65,6 +64,11 @@ export function registerOnboardCommand(program: Command): void {
   program
     .command('onboard')
     .description("certify a partner's client: run it against the onboarding mock, inject faults into its traffic, grade CLI-1…CLI-12")
+    .addHelpText('after', `
+Examples:
+  jobcert onboard -- node my-worker.js                        run the client with JOBCERT_BASE_URL, JOBCERT_API_KEY, JOBCERT_VIDEO_URLS
+  jobcert onboard --profile full --seed 7 -- ./run-client.sh  more conditions, replayable
+  jobcert onboard --serve --duration 300 --client-log worker.log   a deployed worker pointed at the printed URL`)
     .argument('[command...]', 'the client to run, after -- (it gets JOBCERT_BASE_URL, JOBCERT_API_KEY, JOBCERT_VIDEO_URLS)')
     .option('--profile <quick|full>', 'quick: one of each condition; full: repeats and combinations', 'quick')
     .option('--seed <n>', 'scenario seed (a run prints it; the same seed replays the same plan)')
@@ -83,6 +87,7 @@ export function registerOnboardCommand(program: Command): void {
     .option('--client-log <file>', "with --serve: the client's log, read when grading")
     .option('--api-key <key>', 'with --serve: the key to hand out (default: a fresh random one)')
     .action(async (command: string[], flags: OnboardFlags) => {
-      process.exit(await onboard(resolveOnboardOptions(command, flags), VERSION));
+      const options = resolveOnboardOptions(command, flags); // usage errors before the onboarding run is loaded
+      process.exit(await (await import('../../onboard/run.js')).onboard(options, VERSION));
     });
 }

@@ -12,14 +12,24 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: 512 }),
 };
 
-export interface AgentResponse { status: number; headers: Headers; text: string; truncated: boolean }
+/** Header names lower-cased, repeated ones joined: the caller builds a Headers object only when it keeps the answer. */
+export interface AgentResponse { status: number; headers: Record<string, string>; text: string; truncated: boolean }
 
-export function agentRequest(url: string, method: string, headers: Record<string, string>, signal: AbortSignal, capBytes: number): Promise<AgentResponse> {
+export class AgentTimeout extends Error {
+  override name = 'TimeoutError';
+}
+
+/**
+ * One request. It is bounded by a socket timeout rather than a per-request
+ * AbortSignal: a flood sends thousands, and a signal and a timer each is most
+ * of what they cost.
+ */
+export function agentRequest(url: string, method: string, headers: Record<string, string>, timeoutMs: number, capBytes: number): Promise<AgentResponse> {
   const target = new URL(url);
   const lib = target.protocol === 'https:' ? https : http;
   const agent = agents[target.protocol as keyof typeof agents];
   return new Promise((resolve, reject) => {
-    const req = lib.request(target, { method, headers, agent, signal }, (res) => {
+    const req = lib.request(target, { method, headers, agent, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let truncated = false;
@@ -39,13 +49,14 @@ export function agentRequest(url: string, method: string, headers: Record<string
       const finish = (): void => {
         if (done) return;
         done = true;
-        const out = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out.set(k, Array.isArray(v) ? v.join(', ') : v);
-        resolve({ status: res.statusCode ?? 0, headers: out, text: Buffer.concat(chunks).toString('utf8'), truncated });
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+        resolve({ status: res.statusCode ?? 0, headers: out, text: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'), truncated });
       };
       res.on('end', finish);
       res.on('error', (err) => { if (!done) reject(err); });
     });
+    req.on('timeout', () => req.destroy(new AgentTimeout(`no response within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end();
   });

@@ -21,6 +21,8 @@ const RECORDED_BODY_CHARS = 8192;
 const clip = (s: string): string => (s.length > RECORDED_BODY_CHARS ? `${s.slice(0, RECORDED_BODY_CHARS)}… [${s.length - RECORDED_BODY_CHARS} more characters]` : s);
 const MAX_429_RETRIES = 4;
 const LEAN_SAMPLE = 20;
+/** The headers of a flood answer that was not kept: nothing reads them. */
+const EMPTY_HEADERS = new Headers();
 
 /** What the transport did when no response came: the report's transport section counts these. */
 export type TransportFailure = 'refused' | 'reset' | 'timeout' | 'protocol' | 'other';
@@ -112,7 +114,8 @@ function classify(err: unknown, timeoutMs: number): { kind: TransportFailure; te
   if (!(err instanceof Error)) return { kind: 'other', text: String(err) };
   if (err.name === 'TimeoutError') return { kind: 'timeout', text: `no response within ${timeoutMs} ms` };
   const cause = err.cause as (Error & { code?: string }) | undefined;
-  const code = cause?.code ?? '';
+  // fetch wraps the socket's error in `cause`; node:http (the flood transport) throws it as it is.
+  const code = cause?.code ?? (err as Error & { code?: string }).code ?? '';
   const text = `${err.message}${cause ? `: ${cause.message}` : ''}`;
   if (code === 'ECONNREFUSED') return { kind: 'refused', text: 'connection refused' };
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || /other side closed|socket hang up/i.test(text)) return { kind: 'reset', text: `connection reset or closed before a full response (${code || cause?.message || err.message})` };
@@ -187,6 +190,7 @@ export class Client {
   private async once(method: string, path: string, opts: RequestOptions): Promise<Reply> {
     if (Date.now() > this.config.deadlineAt) throw new OutOfTime('the run deadline (--max-duration) passed');
     this.options.signal?.throwIfAborted();
+    if (opts.lean && opts.body === undefined && opts.raw === undefined) return this.onceLean(method, path, opts);
     const url = /^https?:\/\//.test(path) ? path : `${this.config.target}${path}`;
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     const keyOpt = opts.key ?? 'primary';
@@ -215,17 +219,12 @@ export class Client {
     this.recorder.exchanges.push(exchange);
     const timeout = AbortSignal.timeout(this.config.requestTimeoutMs);
     const signal = this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
-    let res: { status: number; headers: Headers };
+    let res: Response;
     let text: string;
     let truncated: boolean;
     try {
-      if (opts.lean && body === undefined) {
-        ({ text, truncated, ...res } = await agentRequest(url, method, headers, signal, RESPONSE_CAP));
-      } else {
-        const fetched = await fetch(url, { method, headers, redirect: 'manual', signal, ...(body !== undefined ? { body } : {}) });
-        res = fetched;
-        ({ text, truncated } = await readCapped(fetched));
-      }
+      res = await fetch(url, { method, headers, redirect: 'manual', signal, ...(body !== undefined ? { body } : {}) });
+      ({ text, truncated } = await readCapped(res));
     } catch (err) {
       exchange.time_ms = Math.round(performance.now() - t0);
       // The check's own budget or the run deadline: not the target's doing.
@@ -237,21 +236,60 @@ export class Client {
     }
     const doneAt = performance.now();
     exchange.time_ms = Math.round(doneAt - t0);
-    // A flood's thousand identical answers prove no more than a few of them and every 429.
-    const sampled = !opts.lean || res.status === 429 || this.recorder.leanChecked++ < LEAN_SAMPLE;
+    return this.record(exchange, url, method, { status: res.status, headers: Object.fromEntries(res.headers), text, truncated }, t0, doneAt);
+  }
+
+  /** The recorded answer: redacted, checked against the spec, and handed to the check as a Reply. */
+  private record(exchange: Exchange, url: string, method: string, res: { status: number; headers: Record<string, string>; text: string; truncated: boolean }, t0: number, doneAt: number): Reply {
+    const { redact } = this.recorder;
     const responseHeaders: Record<string, string> = {};
-    res.headers.forEach((v, k) => { responseHeaders[k] = redact(v); });
-    exchange.response = { status: res.status, headers: responseHeaders, body: sampled ? redact(clip(text)) : `<${text.length} characters, a flood answer not kept>`, ...(truncated ? { truncated: true } : {}) };
-    const requestId = res.headers.get('x-request-id');
+    for (const [k, v] of Object.entries(res.headers)) responseHeaders[k] = redact(v);
+    exchange.response = { status: res.status, headers: responseHeaders, body: redact(clip(res.text)), ...(res.truncated ? { truncated: true } : {}) };
+    const requestId = res.headers['x-request-id'] ?? null;
     if (requestId !== null) exchange.request_id = requestId;
     let json: unknown;
-    if (sampled) try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+    try { json = res.text ? JSON.parse(res.text) : undefined; } catch { json = undefined; }
     const pathOnly = new URL(url).pathname;
     if (url.startsWith(this.config.target)) {
-      if (sampled) exchange.violations = checkResponse({ method, path: pathOnly, status: res.status, headers: Object.fromEntries(res.headers), body: json, text });
+      exchange.violations = checkResponse({ method, path: pathOnly, status: res.status, headers: res.headers, body: json, text: res.text });
       exchange.operation = `${method} ${pathOnly.replace(/\/v1\/jobs\/[^/]+/, '/v1/jobs/{job_id}')}`;
     }
-    return { status: res.status, headers: res.headers, text, json, requestId, exchange, sentAt: t0, doneAt };
+    return { status: res.status, headers: new Headers(res.headers), text: res.text, json, requestId, exchange, sentAt: t0, doneAt };
+  }
+
+  /**
+   * A flood's request: over the keep-alive agent, and only a few of a flood's
+   * thousand identical answers (and every 429) recorded in full and checked
+   * against the spec; the rest keep their status and request id, which is all
+   * they prove.
+   */
+  private async onceLean(method: string, path: string, opts: RequestOptions): Promise<Reply> {
+    const url = `${this.config.target}${path}`;
+    const role = (typeof opts.key === 'string' && opts.key !== 'none' ? opts.key : 'primary') as KeyRole;
+    const key = this.keyFor(role);
+    if (key === undefined) throw new Error(`no ${role} key configured`);
+    const t0 = performance.now();
+    const exchange: Exchange = { request: { method, url, headers: { 'x-api-key': REDACTED } }, response: null, started_at: '', time_ms: 0, key: role, violations: [] };
+    this.recorder.exchanges.push(exchange);
+    let res;
+    try {
+      res = await agentRequest(url, method, { accept: 'application/json', 'x-api-key': key }, this.config.requestTimeoutMs, RESPONSE_CAP);
+    } catch (err) {
+      exchange.time_ms = Math.round(performance.now() - t0);
+      if (this.options.signal?.aborted) throw this.options.signal.reason;
+      const { kind, text } = classify(err, this.config.requestTimeoutMs);
+      exchange.error = this.recorder.redact(text);
+      exchange.transport = kind;
+      throw new TransportError(`${method} ${url}: ${exchange.error}`, kind);
+    }
+    const doneAt = performance.now();
+    exchange.time_ms = Math.round(doneAt - t0);
+    exchange.started_at = new Date(performance.timeOrigin + t0).toISOString();
+    if (res.status === 429 || this.recorder.leanChecked++ < LEAN_SAMPLE) return this.record(exchange, url, method, res, t0, doneAt);
+    exchange.response = { status: res.status, headers: {}, body: `<${res.text.length} characters: a flood answer, not kept>` };
+    const requestId = res.headers['x-request-id'] ?? null;
+    if (requestId !== null) exchange.request_id = requestId;
+    return { status: res.status, headers: EMPTY_HEADERS, text: '', json: undefined, requestId, exchange, sentAt: t0, doneAt };
   }
 }
 

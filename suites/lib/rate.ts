@@ -24,7 +24,7 @@ export interface RateProfile {
   sent: number;
   elapsed_ms: number;
   peak_concurrency: number;
-  /** Requests admitted per second after the key ran dry: a burst after resting `refill_window_ms` shows it. */
+  /** Requests admitted per second after the key ran dry: a rest, then one burst; `refill_window_ms` is from the rest to the last request admitted. */
   refill_per_second: number | null;
   refill_window_ms: number;
   retry_after: string | null;
@@ -162,7 +162,9 @@ export async function discover(raw: Client, config: RunConfig, key: KeyRole = 'p
     await raw.pause(REFILL_REST_MS);
     const probeSize = Math.min(maxRequests, Math.max(4, burst + 4));
     const refill = await flood(raw, { key, startConcurrency: Math.min(MAX_CONCURRENCY, probeSize), maxRequests: probeSize, maxMs: DISCOVERY_SECONDS * 1000, done: () => false });
-    const window = Math.max(1, Math.min(...[...refill.admitted, ...refill.throttled].map((r) => r.sentAt)) - (rest - REFILL_REST_MS));
+    // Tokens keep coming while the burst goes out: the window runs from the rest to the last request admitted.
+    const restStart = rest - REFILL_REST_MS;
+    const window = Math.max(REFILL_REST_MS, ...refill.admitted.map((r) => r.sentAt - restStart));
     profile.refill_window_ms = Math.round(window);
     profile.refill_per_second = Math.round((refill.admitted.length / window) * 10_000) / 10;
     profile.sent += refill.sent;
@@ -231,7 +233,12 @@ export interface Episode {
   throttledReplies: Reply[];
   confirmed: boolean;
   badKey?: Reply;
-  alt?: Reply;
+  /**
+   * The second key's requests sent while the primary key was saturated: a few
+   * at once, all within its own bucket, so one of them catching a refilled token
+   * of a shared bucket cannot hide the sharing (RATE-4).
+   */
+  alt?: Reply[];
   start?: { id: string; draft: Reply; probe: Reply; readBack?: { job: Reply; events: Reply } };
   keyedStart?: { id: string; idempotencyKey: string; draft: Reply; probe: Reply; retry?: Reply };
   recovery?: { recovered: boolean; waitedMs: number; attempts: number[]; after: Reply };
@@ -240,6 +247,9 @@ export interface Episode {
   /** Why a start probe had no draft to start, when it had none. */
   noDraft: string[];
 }
+
+/** How many requests the second key sends at once under pressure: up to 5, well within the burst its own bucket allows. */
+const altProbes = (p: RateProfile): number => Math.max(1, Math.min(5, Math.floor((p.requests_before_first_429 ?? 2) / 2)));
 
 const idemKey = (): string => `jobcert-after-429-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -316,7 +326,7 @@ async function runEpisode(config: RunConfig, found: Discovery, signal: AbortSign
         probeSentAt = performance.now();
         probes = Promise.all([
           raw.get('/v1/jobs', { key: { raw: 'jc_wrong_key_under_pressure' } }).then((r) => { out.badKey ??= r; }),
-          config.keys.alt && !out.alt ? raw.get('/v1/jobs?limit=1', { key: 'alt', ...past }).then((r) => { out.alt = r; }) : undefined,
+          config.keys.alt && !out.alt ? Promise.all(Array.from({ length: altProbes(found.profile) }, () => raw.get('/v1/jobs?limit=1', { key: 'alt', ...past }))).then((r) => { out.alt = r; }) : undefined,
           plain ? raw.post(`/v1/jobs/${encodeURIComponent(plain.id)}/start`, {}, past).then((r) => { out.start = { id: plain.id, draft: plain.reply, probe: r }; }) : undefined,
           keyed ? raw.post(`/v1/jobs/${encodeURIComponent(keyed.id)}/start`, {}, { ...past, headers: { 'Idempotency-Key': key } }).then((r) => { out.keyedStart = { id: keyed.id, idempotencyKey: key, draft: keyed.reply, probe: r }; }) : undefined,
         ]);

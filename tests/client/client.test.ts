@@ -3,7 +3,7 @@
 // (recorded as they leave) and on the engine's own usage events.
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, ConfigError, createClient, JobFailedError, JobTimeoutError, RequestValidationError, TransportError } from 'jobcert/client';
+import { ApiError, ConfigError, createClient, JobFailedError, JobTimeoutError, RequestValidationError, TransportError } from '../../client/index.js';
 import { BASE, FAILING_VIDEO, KEYS, VIDEO, world, type WireRecord } from './harness.js';
 
 const server = setupServer();

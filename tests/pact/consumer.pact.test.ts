@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, createClient, JobFailedError, type JobsClient } from 'jobcert/client';
+import { ApiError, createClient, JobFailedError, type JobsClient } from '../../client/index.js';
 import { CONSUMER, disablePactTelemetry, EXAMPLE_IDEMPOTENCY_KEY, INVALID_KEY, PACT_FILE, PACTS_DIR, PLACEHOLDER_KEYS, PROVIDER, STATES } from '../../pact/contract.js';
 
 disablePactTelemetry();

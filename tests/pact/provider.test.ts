@@ -2,7 +2,7 @@
 // legal variation of the mock passes, optional inputs missing become skips
 // (never passes), and each fault that changes what the client relies on fails
 // exactly the interactions that rely on it. Keys never reach a result.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, DEFAULT_ACCOUNTS, startHttpServer, type EngineOptions } from '../../mocks/index.js';
 import { MOCK_FAILING_VIDEO_URL, MOCK_VIDEO_URL } from '../../pact/media.js';
 import { verifyPacts } from '../../pact/verify.js';

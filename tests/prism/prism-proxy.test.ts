@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, startHttpServer, type RunningServer } from '../../mocks/index.js';
 import { KEYS, VIDEO } from '../mock/harness.js';
 
+const SMALL_BUCKET = { capacity: 15, refillPerSecond: 5 };
+
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PRISM = `${ROOT}node_modules/.bin/prism`;
 
@@ -90,7 +92,7 @@ async function validScript(base: string): Promise<Seen[]> {
   out.push(await send(base, 'health 200', '/health', { key: null }));
   await new Promise((r) => setTimeout(r, 400)); // processing ends (300 ms): the completed job shape too
   out.push(await send(base, 'get completed job 200', `/v1/jobs/${id}`));
-  const burst = await Promise.all(Array.from({ length: 35 }, () => send(base, 'burst 429 (RATE-1)', '/v1/jobs', { key: KEYS.second })));
+  const burst = await Promise.all(Array.from({ length: SMALL_BUCKET.capacity * 3 }, () => send(base, 'burst 429 (RATE-1)', '/v1/jobs', { key: KEYS.second })));
   out.push(...burst.filter((s) => s.status === 429).slice(0, 3));
   return out;
 }
@@ -103,8 +105,9 @@ describe('Prism validation proxy in front of the mock', () => {
   let strictOnFaulty: Proxy;
 
   beforeAll(async () => {
-    clean = await startHttpServer(createEngine());
-    faulty = await startHttpServer(createEngine({ faults: ['schema-job-shape'] }));
+    // A small bucket, so a burst through the (slow) proxy still outruns the refill and the 429 shape is seen.
+    clean = await startHttpServer(createEngine({ rateLimit: SMALL_BUCKET }));
+    faulty = await startHttpServer(createEngine({ faults: ['schema-job-shape'], rateLimit: SMALL_BUCKET }));
     [strict, lenient, strictOnFaulty] = await Promise.all([startPrism(clean.url, true), startPrism(clean.url, false), startPrism(faulty.url, true)]);
   }, 90_000);
 

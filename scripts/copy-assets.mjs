@@ -1,0 +1,20 @@
+// The files the compiled package reads or exports next to its modules: the
+// contract, the schemas of its reports and config file, the generated types,
+// the consumer pacts. Run by `npm run build` after tsc.
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const assets = [
+  'contracts/openapi.yaml', 'contracts/SPEC.md', 'contracts/compliance.schema.json', 'contracts/junit.xsd',
+  'contracts/jobcert.config.schema.json', 'contracts/generated/api.d.ts', 'contracts/pacts',
+];
+for (const asset of assets) {
+  const from = join(root, asset);
+  if (!existsSync(from)) throw new Error(`missing asset ${asset}`);
+  const to = join(root, 'dist', asset);
+  mkdirSync(dirname(to), { recursive: true });
+  cpSync(from, to, { recursive: true });
+}
+console.log(`copied ${assets.length} assets into dist/`);
