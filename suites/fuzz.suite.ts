@@ -29,11 +29,12 @@ const fuzz = <T>(make: (ctx: FuzzContext) => FuzzProperty<T>) => async (t: Check
 };
 
 describe('FUZZ', () => {
+  // The sequences first: their waits on processing make them the longest.
+  check('fuzz.model', FUZZ_RULES['fuzz.model'], FUZZ_TITLES['fuzz.model'], fuzz(modelProperty), options('fuzz.model'));
   check('fuzz.valid', FUZZ_RULES['fuzz.valid'], FUZZ_TITLES['fuzz.valid'], fuzz(validProperty), options('fuzz.valid'));
   check('fuzz.invalid', FUZZ_RULES['fuzz.invalid'], FUZZ_TITLES['fuzz.invalid'], fuzz(invalidProperty), options('fuzz.invalid'));
   check('fuzz.raw', FUZZ_RULES['fuzz.raw'], FUZZ_TITLES['fuzz.raw'], fuzz(rawProperty), options('fuzz.raw'));
   check('fuzz.rejected-unchanged', FUZZ_RULES['fuzz.rejected-unchanged'], FUZZ_TITLES['fuzz.rejected-unchanged'], fuzz(rejectedProperty), options('fuzz.rejected-unchanged'));
   check('fuzz.normalization', FUZZ_RULES['fuzz.normalization'], FUZZ_TITLES['fuzz.normalization'], fuzz(normalizationProperty), options('fuzz.normalization'));
   check('fuzz.replay', FUZZ_RULES['fuzz.replay'], FUZZ_TITLES['fuzz.replay'], fuzz(replayProperty), options('fuzz.replay'));
-  check('fuzz.model', FUZZ_RULES['fuzz.model'], FUZZ_TITLES['fuzz.model'], fuzz(modelProperty), options('fuzz.model'));
 });

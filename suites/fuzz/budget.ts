@@ -11,8 +11,8 @@ export type { FuzzCheckId } from './catalogue.js';
 
 /** Share of the case budget per check: cheap one-request cases get most, model sequences (many requests each) a few. */
 const SHARE: Record<FuzzCheckId, number> = {
-  'fuzz.valid': 0.26, 'fuzz.invalid': 0.4, 'fuzz.raw': 0.1, 'fuzz.rejected-unchanged': 0.07,
-  'fuzz.normalization': 0.05, 'fuzz.replay': 0.04, 'fuzz.model': 0.08,
+  'fuzz.valid': 0.26, 'fuzz.invalid': 0.41, 'fuzz.raw': 0.1, 'fuzz.rejected-unchanged': 0.07,
+  'fuzz.normalization': 0.05, 'fuzz.replay': 0.04, 'fuzz.model': 0.07,
 };
 
 export const DEFAULT_RUNS = { quick: 380, full: 5000 } as const;

@@ -89,6 +89,13 @@ describe('FUZZ finds each fault only fuzzing finds, for 20 seeds, with the quick
     }, 180_000);
   }
 
+  // The legal variations in-process (each a choice SPEC leaves open), one seed each; certify runs them all over HTTP in tests/certify/variants.test.ts.
+  const VARIANTS = ['instant-processing', 'lookup-first', 'uuid-ids', 'opaque-ids', 'param-pointer', 'idem-in-progress', 'extra-members', 'minimal-job', 'replayed-false', 'charset-variants', 'rfc3339-offsets', 'clock-skew'];
+  it('every FUZZ property passes on legal variations of the mock', async () => {
+    const runs = await Promise.all(VARIANTS.flatMap((variant, i) => FUZZ_CHECKS.map(async (check) => ({ check, variant, run: await h.run(check, { seed: 100 + i, variants: [variant] }) }))));
+    expect(runs.filter((r) => r.run.error).map((r) => `${r.check} on ${r.variant} (seed ${r.run.notes[0]?.match(/seed (\d+)/)?.[1]}): ${r.run.error?.message.slice(0, 400)}`)).toEqual([]);
+  }, 180_000);
+
   it('every FUZZ property passes on the clean mock (3 seeds each)', async () => {
     const runs = await Promise.all(FUZZ_CHECKS.flatMap((check) => [1, 2, 3].map(async (seed) => ({ check, seed, run: await h.run(check, { seed }) }))));
     const failures = runs.filter((r) => r.run.error).map((r) => `${r.check} seed ${r.seed}: ${r.run.error?.message.slice(0, 400)}`);
