@@ -8,7 +8,7 @@
  */
 import { DEFAULT_ACCOUNTS } from '../mocks/engine/accounts.js';
 import { startEmbeddedMock } from './embedded-mock.js';
-import { DEFAULT_CAPS, DEFAULT_PRODUCTION_HOSTS } from './guards.js';
+import { DEFAULT_CAPS, productionHosts } from './guards.js';
 import { runLoadStage, type LoadStageOptions, type LoadStageOutput } from './stage.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
 
@@ -43,7 +43,7 @@ export async function runCertifyLoad(input: CertifyLoadInput): Promise<LoadStage
       keys: embedded ? [DEFAULT_ACCOUNTS[0]!.key, DEFAULT_ACCOUNTS[1]!.key] : input.keys,
       videoUrl: input.videoUrl ?? EMBEDDED_LOAD_VIDEO, timeoutMs: input.timeoutMs, embedded,
       thresholds: input.thresholds ?? [...DEFAULT_THRESHOLDS],
-      guards: { ...DEFAULT_CAPS, allowLoad: input.allowLoad, productionHosts: input.productionHosts ?? DEFAULT_PRODUCTION_HOSTS },
+      guards: { ...DEFAULT_CAPS, allowLoad: input.allowLoad, productionHosts: productionHosts(input.productionHosts) },
       ...(input.log ? { log: input.log } : {}),
     });
   } finally {

@@ -27,10 +27,9 @@ export interface LoadGuards extends LoadCaps {
 /** A refusal to load: exit 2 with this one line. */
 export class LoadRefused extends Error {}
 
-/** `JOBCERT_PRODUCTION_HOSTS` (comma-separated) wins over the config file's `productionHosts`, which wins over the default. */
-export function productionHosts(env: NodeJS.ProcessEnv, fromConfig?: readonly string[]): string[] {
-  const raw = env.JOBCERT_PRODUCTION_HOSTS !== undefined ? env.JOBCERT_PRODUCTION_HOSTS.split(',') : fromConfig ?? DEFAULT_PRODUCTION_HOSTS;
-  return raw.map((h) => h.trim().toLowerCase()).filter(Boolean);
+/** The hosts configured (flag, JOBCERT_PRODUCTION_HOSTS or the config file, as settings resolved them), or the default; compared case-blind. */
+export function productionHosts(configured?: readonly string[]): string[] {
+  return (configured ?? DEFAULT_PRODUCTION_HOSTS).map((h) => h.trim().toLowerCase()).filter(Boolean);
 }
 
 /** `api.example.com` matches that host (any port); `*.example.com` or `.example.com` any subdomain of it; `host:port` that port only. */

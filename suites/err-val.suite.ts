@@ -5,7 +5,7 @@
 import { describe, expect } from 'vitest';
 import { INVALID_START_BODIES } from '../contracts/invalid-bodies.js';
 import { namesField } from '../contracts/fuzz/param.js';
-import { createDraft, errorOf, expectOutcome, expectServed, firstVideo, missingJobId, readJob, start } from './lib/api.js';
+import { bodyPreview, createDraft, errorOf, expectOutcome, expectServed, firstVideo, missingJobId, readJob, start } from './lib/api.js';
 import { broken, check, fail } from './lib/check.js';
 import type { Client, Reply } from './lib/client.js';
 import { mapLimit } from './lib/pool.js';
@@ -68,7 +68,7 @@ describe('ERR', () => {
     cases.forEach(([label, , , expected, rule], i) => {
       const r = replies[i] as Reply;
       if (r.status >= 500) fail(`${label}: ${r.status} (ERR-3 forbids any 5xx)`);
-      if (!expected.includes(r.status)) broken(rule, `${label}: expected ${expected.join(' or ')}, got ${r.status}: ${r.text.slice(0, 160)}`);
+      if (!expected.includes(r.status)) broken(rule, `${label}: expected ${expected.join(' or ')}, got ${r.status}: ${bodyPreview(r)}`);
       errorOf(r);
     });
     const big = await client.request('POST', '/v1/jobs', { raw: JSON.stringify({ video_url: firstVideo(config), text_prompt: 'x'.repeat(200 * 1024) }), contentType: json });
@@ -82,7 +82,7 @@ describe('VAL', () => {
   check('val.seed-example', ['VAL-1', 'AUTH-1'], "the vendor page's example request starts a draft", async ({ client, config }) => {
     const id = await createDraft(client, config);
     const r = await start(client, id, SEED_EXAMPLE);
-    expect(r.status, r.text.slice(0, 200)).toBe(200);
+    expect(r.status, bodyPreview(r)).toBe(200);
     expect(r.json).toMatchObject({ success: true, status: 'processing' });
     if (r.json?.id !== id) broken('OBS-3', `start answered with the id ${JSON.stringify(r.json?.id)}, not the path's ${id}`);
   });

@@ -2,7 +2,7 @@
 // clip (--video-url label=URL) gets its own check and report row.
 import { describe, expect } from 'vitest';
 import { MEDIA_TYPES, type OutputFormat } from '../contracts/policy.js';
-import { chargesFor, expectOutcome, expectServed, firstVideo, pollUntilTerminal, readJob, start, statusesOf } from './lib/api.js';
+import { bodyPreview, chargesFor, expectOutcome, expectServed, firstVideo, pollUntilTerminal, readJob, start, statusesOf } from './lib/api.js';
 import { broken, check, fail } from './lib/check.js';
 import type { Client } from './lib/client.js';
 import { runConfig, type KeyRole } from './lib/config.js';
@@ -25,7 +25,7 @@ function checkOutputUrlRule(seen: Record<string, unknown>[]): void {
 async function draftOf(client: Client, videoUrl: string, key: KeyRole = 'primary'): Promise<string> {
   const created = await client.post('/v1/jobs', { video_url: videoUrl, auto_start: false }, { key });
   expectServed(created, `creating a draft of ${videoUrl}`);
-  if (typeof created.json?.id !== 'string') broken('OBS-3', `POST /v1/jobs answered without a job id: ${created.text.slice(0, 160)}`);
+  if (typeof created.json?.id !== 'string') broken('OBS-3', `POST /v1/jobs answered without a job id: ${bodyPreview(created)}`);
   return created.json.id as string;
 }
 

@@ -14,6 +14,7 @@ import { SELECTABLE_FAMILIES } from './families.js';
 import { readConfigFile, readEnv, readFlags, type Values } from './settings.js';
 import { parseFuzzPath } from '../../suites/fuzz/budget.js';
 import { FUZZ_CHECKS } from '../../suites/fuzz/catalogue.js';
+import { checkThresholds } from '../load/options.js';
 
 export { SELECTABLE_FAMILIES } from './families.js';
 
@@ -136,6 +137,7 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
   // Every run has a seed, printed and reported, so any FUZZ failure can be replayed.
   const seed = merged.seed ?? Math.floor(Math.random() * 2_147_483_647);
   const fuzz = { ...(merged.fuzzRuns !== undefined ? { runs: merged.fuzzRuns } : {}), ...(merged.fuzzSeconds !== undefined ? { seconds: merged.fuzzSeconds } : {}), ...(merged.fuzzPath !== undefined ? { path: merged.fuzzPath.trim() } : {}) };
+  if (merged.thresholds) checkThresholds(merged.thresholds);
   return {
     run: {
       profile,

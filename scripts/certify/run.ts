@@ -130,7 +130,7 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
   // Before anything runs or is written: LOAD never goes near a production host, and a report directory
   // that cannot be written is a usage error now, not a lost run later.
   if (!embedded && opts.load.allowLoad && wantsFamily(opts, 'LOAD')) {
-    try { refuseProduction(opts.target as string, opts.load.productionHosts ?? productionHosts(process.env)); } catch (err) {
+    try { refuseProduction(opts.target as string, productionHosts(opts.load.productionHosts)); } catch (err) {
       if (err instanceof LoadRefused) throw new UsageError(err.message);
       throw err;
     }

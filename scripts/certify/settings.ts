@@ -17,10 +17,11 @@ type Kind =
   | { type: 'number'; min: number; max: number; integer?: boolean }
   | { type: 'boolean' }
   | { type: 'enum'; values: readonly string[] }
-  /** `split`: how one string (a flag or an env var) holds several values. */
-  | { type: 'list'; split: RegExp };
+  /** `split`: how one string (a flag or an env var) holds several values; `secret`: its items are keys. */
+  | { type: 'list'; split: RegExp; secret?: boolean };
 
-interface Setting { flag: string; env: string; kind: Kind; doc: string }
+/** `attr`: commander's name for a repeatable flag named in the singular (--threshold → threshold). */
+interface Setting { flag: string; env: string; kind: Kind; doc: string; attr?: string }
 
 const n = (min: number, max: number, integer = false) => ({ type: 'number' as const, min, max, integer });
 
@@ -52,13 +53,13 @@ export const SETTINGS = {
   // LOAD (certify --profile full, and jobcert load): the same keys in the same file.
   allowLoad: { flag: '--allow-load', env: 'JOBCERT_ALLOW_LOAD', kind: { type: 'boolean' }, doc: 'LOAD may run against this (non-production) target' },
   productionHosts: { flag: '--production-hosts', env: 'JOBCERT_PRODUCTION_HOSTS', kind: { type: 'list', split: /,/ }, doc: 'hosts LOAD always refuses (default api.removebgvideo.com)' },
-  loadApiKeys: { flag: '--load-api-key', env: 'JOBCERT_LOAD_API_KEYS', kind: { type: 'list', split: /,/ }, doc: 'more keys to spread the load over' },
-  thresholds: { flag: '--threshold', env: 'JOBCERT_THRESHOLDS', kind: { type: 'list', split: /;/ }, doc: "LOAD SLO gates, k6-like: 'p99<800', 'errors<1%', 'rate>=200'" },
-  scenarios: { flag: '--scenario', env: 'JOBCERT_SCENARIOS', kind: { type: 'list', split: /,/ }, doc: 'LOAD scenarios: poll, start, mixed' },
+  loadApiKeys: { flag: '--load-api-key', attr: 'loadApiKey', env: 'JOBCERT_LOAD_API_KEYS', kind: { type: 'list', split: /,/, secret: true }, doc: 'more keys to spread the load over' },
+  thresholds: { flag: '--threshold', attr: 'threshold', env: 'JOBCERT_THRESHOLDS', kind: { type: 'list', split: /;/ }, doc: "LOAD SLO gates, k6-like: 'p99<800', 'errors<1%', 'rate>=200'" },
+  scenarios: { flag: '--scenario', attr: 'scenario', env: 'JOBCERT_SCENARIOS', kind: { type: 'list', split: /,/ }, doc: 'LOAD scenarios: poll, start, mixed' },
   connections: { flag: '--connections', env: 'JOBCERT_CONNECTIONS', kind: n(1, 1000, true), doc: 'LOAD connections' },
-  duration: { flag: '--duration', env: 'JOBCERT_DURATION', kind: n(1, 3600), doc: 'LOAD seconds per scenario' },
-  warmup: { flag: '--warmup', env: 'JOBCERT_WARMUP', kind: n(0, 600), doc: 'LOAD warm-up seconds, excluded from results' },
-  rate: { flag: '--rate', env: 'JOBCERT_RATE', kind: n(1, 1_000_000), doc: 'LOAD target requests per second (omitted: open loop)' },
+  duration: { flag: '--duration', env: 'JOBCERT_DURATION', kind: n(1, 3600, true), doc: 'LOAD seconds per scenario' },
+  warmup: { flag: '--warmup', env: 'JOBCERT_WARMUP', kind: n(0, 600, true), doc: 'LOAD warm-up seconds, excluded from results' },
+  rate: { flag: '--rate', env: 'JOBCERT_RATE', kind: n(1, 1_000_000, true), doc: 'LOAD target requests per second (omitted: open loop)' },
   timeout: { flag: '--timeout', env: 'JOBCERT_TIMEOUT', kind: n(100, 300_000), doc: 'LOAD milliseconds per request' },
   maxRequests: { flag: '--max-requests', env: 'JOBCERT_MAX_REQUESTS', kind: n(1, 10_000_000, true), doc: 'LOAD request cap' },
   abortAfterErrors: { flag: '--abort-after-errors', env: 'JOBCERT_ABORT_AFTER_ERRORS', kind: n(0, 1_000_000, true), doc: 'LOAD stops early past this many 5xx or connection errors' },
@@ -99,7 +100,8 @@ export const ConfigFileSchema = z.strictObject({
   ...Object.fromEntries(Object.entries(SETTINGS).map(([name, s]) => [name, fileSchema(s.kind).optional().describe(s.doc)])),
 });
 
-const show = (kind: Kind, value: unknown): string => (kind.type === 'secret' ? '' : `, got ${JSON.stringify(value)?.slice(0, 120)}`);
+const isSecret = (kind: Kind): boolean => kind.type === 'secret' || (kind.type === 'list' && kind.secret === true);
+const show = (kind: Kind, value: unknown): string => (isSecret(kind) ? '' : `, got ${JSON.stringify(value)?.slice(0, 120)}`);
 
 /** Reads one value from any source into its typed form, or throws a UsageError naming `origin`. */
 function read(name: SettingName, raw: unknown, origin: string): unknown {
@@ -122,6 +124,7 @@ function read(name: SettingName, raw: unknown, origin: string): unknown {
     case 'list': {
       const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(kind.split) : bad();
       const clean = (items as unknown[]).map((v) => (typeof v === 'string' ? v.trim() : bad())).filter(Boolean);
+      if (kind.secret && clean.some((v) => /[\s\u0000-\u001f\u007f]/.test(v))) bad('has a key with white space, a newline or a control character; the keys are not shown');
       return clean;
     }
     case 'secret':
@@ -184,8 +187,8 @@ export function readEnv(env: NodeJS.ProcessEnv): Values {
 /** Flags as commander parsed them (strings, repeated flags as arrays, switches as booleans). */
 export function readFlags(flags: Record<string, unknown>): Values {
   const out: Record<string, unknown> = {};
-  for (const [name, s] of Object.entries(SETTINGS)) {
-    const raw = flags[name];
+  for (const [name, s] of Object.entries(SETTINGS) as [string, Setting][]) {
+    const raw = flags[s.attr ?? name];
     if (raw === undefined || (Array.isArray(raw) && raw.length === 0)) continue;
     out[name] = read(name as SettingName, raw, s.flag);
   }

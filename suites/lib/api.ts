@@ -16,7 +16,15 @@ export function firstVideo(config: RunConfig): string {
   return clip.url;
 }
 
-const brief = (r: Reply): string => `${r.status}${r.json?.error?.code ? ` ${String(r.json.error.code)}` : ''}: ${r.text.slice(0, 160)}`;
+/** A body as a message can show it: one line, short, and saying when it is empty or was cut. */
+export function bodyPreview(r: Reply): string {
+  const flat = r.text.replace(/\s+/g, ' ').trim();
+  const shown = flat.length > 160 ? `${flat.slice(0, 160)}…` : flat;
+  const cut = r.exchange.response?.truncated ? ' (body over 1 MiB, cut)' : '';
+  return (shown === '' ? (r.text === '' ? '(empty body)' : '(blank body)') : shown) + cut;
+}
+
+const brief = (r: Reply): string => `${r.status}${r.json?.error?.code ? ` ${String(r.json.error.code)}` : ''}: ${bodyPreview(r)}`;
 
 /**
  * The request was valid and had a valid key, so it must be served (AUTH-1).
@@ -34,7 +42,7 @@ export function errorOf(r: Reply): { code: string; message: string; request_id: 
   const type = r.headers.get('content-type') ?? '';
   const e = r.json?.error as { code?: unknown; message?: unknown; request_id?: unknown; param?: unknown } | undefined;
   if (!/^application\/json/i.test(type) || !e || typeof e.code !== 'string' || typeof e.message !== 'string' || typeof e.request_id !== 'string') {
-    broken('ERR-1', `${r.exchange.request.method} ${r.exchange.request.url} → ${r.status} is not the JSON error envelope {error: {code, message, request_id}} (${type || 'no content type'}): ${r.text.slice(0, 160)}`);
+    broken('ERR-1', `${r.exchange.request.method} ${r.exchange.request.url} → ${r.status} is not the JSON error envelope {error: {code, message, request_id}} (${type || 'no content type'}): ${bodyPreview(r)}`);
   }
   if (!isErrorCode(e.code) || STATUS_OF[e.code] !== r.status) {
     broken('ERR-2', `${r.status} carries the code ${JSON.stringify(e.code)}, which ERR-2 does not pair with ${r.status}`);
@@ -59,7 +67,7 @@ export function expectOutcome(r: Reply, want: { status: number; code?: string },
 export async function createDraft(client: Client, config: RunConfig, extra: Record<string, unknown> = {}, key: KeyRole = 'primary'): Promise<string> {
   const r = await client.post('/v1/jobs', { video_url: firstVideo(config), auto_start: false, ...extra }, { key });
   expectServed(r, 'creating a draft job (POST /v1/jobs)');
-  if (typeof r.json?.id !== 'string') broken('OBS-3', `POST /v1/jobs answered without a job id: ${r.text.slice(0, 160)}`);
+  if (typeof r.json?.id !== 'string') broken('OBS-3', `POST /v1/jobs answered without a job id: ${bodyPreview(r)}`);
   return r.json.id as string;
 }
 
@@ -87,7 +95,7 @@ async function readJobNow(client: Client, id: string, key: KeyRole): Promise<Rec
 export async function chargesFor(client: Client, id: string, key: KeyRole = 'primary'): Promise<{ credits?: number }[]> {
   const r = await client.get(`/v1/usage/events?job_id=${encodeURIComponent(id)}`, { key });
   expectServed(r, 'reading usage events (GET /v1/usage/events)');
-  if (!Array.isArray(r.json?.events)) throw new Error(`GET /v1/usage/events answered without an events list: ${r.text.slice(0, 160)}`);
+  if (!Array.isArray(r.json?.events)) throw new Error(`GET /v1/usage/events answered without an events list: ${bodyPreview(r)}`);
   return (r.json.events as { job_id?: string; credits?: number }[]).filter((e) => e.job_id === id);
 }
 

@@ -72,6 +72,19 @@ describe('jobcert certify against targets', () => {
     writeFileSync(file, JSON.stringify({ apiKeys: 'typo' }));
     expect(() => resolveOptions({ config: file }, {})).toThrow(/unknown key "apiKeys"/);
   });
+
+  it('LOAD settings reach certify from repeatable flags, the environment and the file, and bad ones are usage errors', async () => {
+    const { resolveOptions } = await import('../../scripts/certify/options.js');
+    // commander names a repeatable --threshold / --load-api-key in the singular.
+    const viaFlags = resolveOptions({ threshold: ['p99<900'], loadApiKey: ['jc_more_1'] } as Record<string, unknown>, {});
+    expect(viaFlags.load).toMatchObject({ thresholds: ['p99<900'], keys: ['jc_more_1'] });
+    expect(resolveOptions({}, { JOBCERT_THRESHOLDS: 'p95<100;errors<1%', JOBCERT_PRODUCTION_HOSTS: 'Prod.example.com' }).load).toMatchObject({ thresholds: ['p95<100', 'errors<1%'], productionHosts: ['Prod.example.com'] });
+    expect(() => resolveOptions({ threshold: ['p99 < fast'] } as Record<string, unknown>, {})).toThrow(/--threshold "p99 < fast"/);
+    let message = '';
+    try { resolveOptions({}, { JOBCERT_LOAD_API_KEYS: 'jc_ok_1,jc bad 2' }); } catch (err) { message = (err as Error).message; }
+    expect(message).toMatch(/JOBCERT_LOAD_API_KEYS has a key with white space/);
+    expect(message, 'a key is never echoed').not.toContain('jc_ok_1');
+  });
 });
 
 describe('OBS-4 against an external target with --log-source', () => {

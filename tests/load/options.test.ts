@@ -43,7 +43,7 @@ describe('jobcert load options', () => {
     ['a non-numeric rate', { rate: 'fast' }, /--rate must be an integer from 1 to 1000000, got "fast"/],
     ['zero connections', { connections: '0' }, /--connections must be an integer from 1 to 1000/],
     ['a fractional duration', { duration: '1.5' }, /--duration must be an integer/],
-    ['a target that is not http', { target: 'ftp://127.0.0.1' }, /--target: only http and https URLs/],
+    ['a target that is not http', { target: 'ftp://127.0.0.1' }, /--target must use http or https, not ftp/],
     ['--target without a key', { target: 'http://127.0.0.1:9', videoUrl: 'https://cdn.example.com/a.mp4' }, /--target needs --api-key/],
     ['--target without a clip', { target: 'http://127.0.0.1:9', apiKey: 'k' }, /--target needs --video-url/],
     ['the same key twice', { ...EXT, loadApiKey: ['k1'] }, /must differ/],
@@ -60,7 +60,7 @@ describe('jobcert load options', () => {
   it('refuses a config file that is missing, not JSON, or has an unknown key or a wrong type', () => {
     expect(() => resolveLoadOptions({ config: '/nonexistent/jobcert.config.json' }, {})).toThrow(/no such file/);
     expect(() => resolveLoadOptions({ config: config('{nope') }, {})).toThrow(/not valid JSON/);
-    expect(() => resolveLoadOptions({ config: config({ allowLoads: true }) }, {})).toThrow(/unknown key\(s\) allowLoads/);
-    expect(() => resolveLoadOptions({ config: config({ allowLoad: 'yes' }) }, {})).toThrow(/allowLoad: /);
+    expect(() => resolveLoadOptions({ config: config({ allowLoads: true }) }, {})).toThrow(/unknown key "allowLoads"/);
+    expect(() => resolveLoadOptions({ config: config({ allowLoad: 'yes' }) }, {})).toThrow(/key "allowLoad" must be true or false, got "yes"/);
   });
 });
