@@ -10,6 +10,8 @@ import './obs.suite.js';
 import './err-val.suite.js';
 import './life.suite.js';
 import './schema.suite.js';
+// Last: its long checks hold the keys' shared gates, so the floods (exclusive) go first.
+import './fuzz.suite.js';
 
 // Discover the rate limit before any check sends traffic, so the burst it sees
 // is the key's full allowance and every check is paced from the start; only

@@ -11,6 +11,12 @@ export interface FaultInfo {
   family: Family | 'SCHEMA' | 'LOAD';
   rules: string[];
   description: string;
+  /**
+   * Set when only that family's checks catch it: FUZZ for a bug no example
+   * shows (a rare shape, one value past a bound, a rare sequence). The fault
+   * still breaks a rule of `family`; certify must fail on it through FUZZ.
+   */
+  caughtBy?: 'FUZZ';
 }
 
 export const FAULTS = {
@@ -33,6 +39,7 @@ export const FAULTS = {
   'idem-global-keys': { family: 'IDEM', rules: ['IDEM-4'], description: 'idempotency keys are shared across API keys' },
   'idem-double-charge': { family: 'IDEM', rules: ['IDEM-5'], description: 'starting a processing or completed job restarts and charges it again' },
   'idem-stores-errors': { family: 'IDEM', rules: ['IDEM-6'], description: '429 responses are stored and replayed' },
+  'idem-third-start-double-charge': { family: 'IDEM', rules: ['IDEM-5'], caughtBy: 'FUZZ', description: 'the third start of a job that failed twice is charged twice the credits' },
   'obs-no-request-id-on-errors': { family: 'OBS', rules: ['OBS-1'], description: 'error responses carry no X-Request-Id' },
   'obs-reused-request-ids': { family: 'OBS', rules: ['OBS-1'], description: 'request ids repeat every 4 requests' },
   'obs-error-id-mismatch': { family: 'OBS', rules: ['OBS-2'], description: "error.request_id differs from X-Request-Id" },
@@ -45,10 +52,12 @@ export const FAULTS = {
   'err-wrong-codes': { family: 'ERR', rules: ['ERR-2'], description: '404 responses use the code job_not_found' },
   'err-500-on-wrong-type': { family: 'ERR', rules: ['ERR-3'], description: 'a body field of the wrong JSON type gets 500 internal_error' },
   'err-415-as-400': { family: 'ERR', rules: ['ERR-3'], description: 'a non-JSON content type gets 400 instead of 415' },
+  'err-500-on-partial-canvas': { family: 'ERR', rules: ['ERR-3'], caughtBy: 'FUZZ', description: 'a valid start whose composition.canvas has a width but no height gets 500 internal_error' },
   'val-rejects-canvas': { family: 'VAL', rules: ['VAL-1'], description: 'a valid composition.canvas is rejected with 400 (over-strict validation)' },
   'val-no-param': { family: 'VAL', rules: ['VAL-1'], description: '400 responses omit error.param' },
   'val-unknown-fields-accepted': { family: 'VAL', rules: ['VAL-1'], description: 'unknown body fields are accepted' },
   'val-ranges-unchecked': { family: 'VAL', rules: ['VAL-1'], description: 'numeric ranges (canvas, scale, offset, preview_duration, colour) are not checked' },
+  'val-offset-y-off-by-one': { family: 'VAL', rules: ['VAL-1'], caughtBy: 'FUZZ', description: 'composition.foreground.offset.y accepts -7681 and 7681, one past its bounds' },
   'val-prompt-any-model': { family: 'VAL', rules: ['VAL-2'], description: 'text_prompt is accepted with any model' },
   'val-pro-without-prompt': { family: 'VAL', rules: ['VAL-3'], description: 'pro starts without a prompt' },
   'val-transparent-mp4': { family: 'VAL', rules: ['VAL-4'], description: 'transparent + mp4 is accepted' },

@@ -12,6 +12,8 @@ import { parseVariants } from '../../mocks/engine/variants.js';
 import { RULE_IDS } from '../../contracts/rules.js';
 import { SELECTABLE_FAMILIES } from './families.js';
 import { readConfigFile, readEnv, readFlags, type Values } from './settings.js';
+import { parseFuzzPath } from '../../suites/fuzz/budget.js';
+import { FUZZ_CHECKS } from '../../suites/fuzz/catalogue.js';
 import { checkThresholds } from '../load/options.js';
 
 export { SELECTABLE_FAMILIES } from './families.js';
@@ -29,6 +31,9 @@ export interface CertifyFlags {
   strict?: boolean;
   jobTimeout?: string;
   seed?: string;
+  fuzzRuns?: string;
+  fuzzSeconds?: string;
+  fuzzPath?: string;
   requestTimeout?: string;
   logSource?: string;
   out?: string;
@@ -125,6 +130,13 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
   if (new Set(keys).size !== keys.length) throw new UsageError('--api-key, --alt-api-key and --broke-api-key must differ');
   const selection = { only: parseSelection('--only', merged.only), skip: parseSelection('--skip', merged.skip) };
   const logSource = merged.logSource === undefined ? undefined : parseLogSource(merged.logSource);
+  if (merged.fuzzPath !== undefined && !parseFuzzPath(merged.fuzzPath)) {
+    throw new UsageError(`--fuzz-path ${JSON.stringify(merged.fuzzPath).slice(0, 120)}: expected <check id>:<path> as a failing run prints it, e.g. fuzz.invalid:37:2:1 (checks: ${FUZZ_CHECKS.join(', ')})`);
+  }
+  if (merged.fuzzPath !== undefined && merged.seed === undefined) throw new UsageError('--fuzz-path needs the --seed of the run that printed it');
+  // Every run has a seed, printed and reported, so any FUZZ failure can be replayed.
+  const seed = merged.seed ?? Math.floor(Math.random() * 2_147_483_647);
+  const fuzz = { ...(merged.fuzzRuns !== undefined ? { runs: merged.fuzzRuns } : {}), ...(merged.fuzzSeconds !== undefined ? { seconds: merged.fuzzSeconds } : {}), ...(merged.fuzzPath !== undefined ? { path: merged.fuzzPath.trim() } : {}) };
   if (merged.thresholds) checkThresholds(merged.thresholds);
   return {
     run: {
@@ -134,7 +146,8 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
       concurrency: int(merged.concurrency, 6),
       burstMax: int(merged.burstMax, 2000),
       promptPolicy: (merged.promptPolicy ?? 'required') as 'required' | 'off',
-      ...(merged.seed !== undefined ? { seed: merged.seed } : {}),
+      seed,
+      ...(Object.keys(fuzz).length > 0 ? { fuzz } : {}),
       ...(merged.failingVideoUrl ? { failingVideo: merged.failingVideoUrl } : {}),
     },
     ...(target !== undefined ? { target } : {}),

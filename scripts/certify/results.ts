@@ -152,7 +152,7 @@ function uniquenessCheck(results: CheckResult[]): CheckResult {
   };
 }
 
-const FAMILY_ORDER = ['AUTH', 'RATE', 'IDEM', 'OBS', 'ERR', 'VAL', 'LIFE', 'SCHEMA', 'PACT', 'LOAD'];
+const FAMILY_ORDER = ['AUTH', 'RATE', 'IDEM', 'OBS', 'ERR', 'VAL', 'LIFE', 'FUZZ', 'SCHEMA', 'PACT', 'LOAD'];
 
 /** Adds the run-wide checks and orders everything as SPEC.md does (stable within a family). */
 export function withDerivedChecks(results: CheckResult[], selection: Selection): CheckResult[] {

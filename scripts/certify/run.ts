@@ -155,7 +155,7 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
 
     const extras = [opts.mock.faults.length ? `faults ${opts.mock.faults.join(', ')}` : '', opts.mock.variants.length ? `variants ${opts.mock.variants.join(', ')}` : ''].filter(Boolean).join('; ');
     const shown = embedded ? `the embedded mock${extras ? ` with ${extras}` : ''} (${opts.mock.transport === 'msw' ? 'in-process' : target.url})` : target.url;
-    ui.header(`jobcert ${version}: certifying ${shown}, profile ${config.profile}${opts.shuffle !== undefined ? `, checks shuffled (seed ${opts.shuffle})` : ''}`);
+    ui.header(`jobcert ${version}: certifying ${shown}, profile ${config.profile}, fuzz seed ${config.seed} (replay with --seed ${config.seed})${opts.shuffle !== undefined ? `, checks shuffled (seed ${opts.shuffle})` : ''}`);
     if (!(embedded && opts.mock.transport === 'msw')) {
       const down = await unreachable(target.url, config.requestTimeoutMs);
       if (down !== undefined) {

@@ -80,6 +80,8 @@ export interface CheckOptions {
   rate?: boolean;
   /** The check judges the run's pressure episode (one flood, every throttled-state probe: rate.ts). */
   pressure?: boolean;
+  /** Skip it with this reason, decided when the suite loads (a FUZZ replay of one other check). */
+  skip?: string;
 }
 
 const EVIDENCE_HEAD = 12;
@@ -148,8 +150,8 @@ export function check(id: string, rules: string[], title: string, fn: (t: CheckC
     const meta: CheckMeta = { id, rules, family, level, title, exchanges: [], exchanges_total: 0, request_ids: [], notes: [] };
     ctx.task.meta.jobcert = meta;
     const missing = (opts.needs ?? []).filter((n) => !hasNeed(config, n));
-    if (missing.length > 0) {
-      meta.skip_reason = missing.map((n) => NEED_TEXT[n]).join('; ');
+    if (missing.length > 0 || opts.skip !== undefined) {
+      meta.skip_reason = opts.skip ?? missing.map((n) => NEED_TEXT[n]).join('; ');
       ctx.skip(meta.skip_reason);
       return;
     }

@@ -20,6 +20,8 @@ export interface RunConfig {
   profile: 'quick' | 'full';
   /** fast-check seed of the fuzz checks; a run prints it so a failure can be replayed with --seed. */
   seed?: number;
+  /** The FUZZ family's budget (--fuzz-runs, --fuzz-seconds; profile defaults otherwise) and a case to replay (--fuzz-path check:path). */
+  fuzz?: { runs?: number; seconds?: number; path?: string };
   jobTimeoutS: number;
   requestTimeoutMs: number;
   /** Epoch ms after which no request goes out and no wait begins (--max-duration). */

@@ -13,8 +13,13 @@ const validateStart = validatorFor('StartJobRequest');
 /** VAL-1 under the val-* faults: drop unknown fields or out-of-range numbers before validating. */
 function relaxed(body: unknown, ctx: RouteContext): unknown {
   const { faults } = ctx.state;
-  if (!faults.has('val-unknown-fields-accepted') && !faults.has('val-ranges-unchecked')) return body;
+  if (!faults.has('val-unknown-fields-accepted') && !faults.has('val-ranges-unchecked') && !faults.has('val-offset-y-off-by-one')) return body;
   const copy = structuredClone(body) as Record<string, unknown>;
+  if (faults.has('val-offset-y-off-by-one')) {
+    // A bound written as |y| > 7681: one past it on either side passes.
+    const offset = (copy.composition as { foreground?: { offset?: Record<string, unknown> } } | undefined)?.foreground?.offset;
+    if (offset && (offset.y === 7681 || offset.y === -7681)) offset.y = Math.sign(offset.y) * 7680;
+  }
   if (faults.has('val-unknown-fields-accepted')) {
     for (const k of Object.keys(copy)) if (!['video_url', 'model', 'output_format', 'background', 'text_prompt', 'webhook_url', 'auto_start', 'composition', 'preview_duration'].includes(k)) delete copy[k];
   }
@@ -106,6 +111,9 @@ export const startJob: RouteHandler = (ctx) => {
   const late = lookupFirst ? invalidStartBody(ctx) : undefined;
   if (late) return late;
   const body = ctx.body as StartJobRequest;
+  if (faults.has('err-500-on-partial-canvas') && body.composition?.canvas?.width !== undefined && body.composition.canvas.height === undefined) {
+    return fail({ code: 'internal_error', message: "Cannot read properties of undefined (reading 'height')" });
+  }
   const { settings, violation } = resolveStart(job, body, SOURCE_SIZE, ctx.state.policy);
   if (violation && !waived(violation, faults)) {
     if (faults.has('val-rejected-start-mutates')) {
@@ -115,7 +123,9 @@ export const startJob: RouteHandler = (ctx) => {
     return fail({ code: violation.code, message: violation.message, param: violation.param });
   }
   const stored = faults.has('val-composition-raw') ? { ...settings, composition: body.composition ?? {} } : settings;
-  const credits = creditsFor(settings.model, videoSeconds(job.video_url), settings.preview_duration);
+  const formula = creditsFor(settings.model, videoSeconds(job.video_url), settings.preview_duration);
+  const thirdRunOfFailed = job.status === 'failed' && job.history.filter((h) => h.status === 'processing').length === 2;
+  const credits = faults.has('idem-third-start-double-charge') && thirdRunOfFailed ? 2 * formula : formula;
   if (!enoughCredits(ctx, account, credits)) return insufficient(account, credits);
   account.balance -= credits;
   ctx.state.jobs.start(job, stored as JobSettings, credits, ctx.now, ctx.requestId);
