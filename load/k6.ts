@@ -15,18 +15,12 @@
  */
 import { draftBody, LIST_PATH, START_BODIES } from './requests.js';
 import { POLLED_JOBS_PER_KEY, POLLS_PER_JOB, SCENARIOS } from './scenarios.js';
+import type { LoadStageOptions } from './stage.js';
 import type { Threshold } from './thresholds.js';
 import type { ScenarioName } from './types.js';
 
-export interface K6Plan {
-  target: string;
-  videoUrl: string;
-  scenarios: readonly ScenarioName[];
-  connections: number;
-  durationS: number;
-  warmupS: number;
-  rate?: number;
-  timeoutMs: number;
+/** The stage's own settings (one meaning each, whichever runs the load), with thresholds already parsed. */
+export interface K6Plan extends Pick<LoadStageOptions, 'target' | 'videoUrl' | 'scenarios' | 'connections' | 'durationS' | 'warmupS' | 'rate' | 'timeoutMs'> {
   thresholds: readonly Threshold[];
   abortAfterErrors: number;
   version: string;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { FILE_EXTENSIONS, type OutputFormat } from '../contracts/policy.js';
-import { BODY_LIMIT_BYTES } from '../mocks/engine/body.js';
+import { collectBody } from '../mocks/adapters/http.js';
 import type { Engine, MockResponse } from '../mocks/index.js';
 import type { Action } from './conditions.js';
 import type { Decision, Scenario } from './scenario.js';
@@ -51,18 +51,7 @@ function headerRecord(req: IncomingMessage): Record<string, string> {
 }
 
 function readBody(req: IncomingMessage): Promise<{ body: Buffer | null; tooLarge: boolean }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('error', () => resolve({ body: null, tooLarge }));
-    req.on('end', () => resolve({ body: chunks.length === 0 ? null : Buffer.concat(chunks), tooLarge }));
-  });
+  return new Promise((resolve) => collectBody(req, (body, tooLarge) => resolve({ body, tooLarge }), () => resolve({ body: null, tooLarge: false })));
 }
 
 const clip = (s: string): string => (s.length > RECORDED_BODY_CHARS ? `${s.slice(0, RECORDED_BODY_CHARS)}… [${s.length - RECORDED_BODY_CHARS} more characters]` : s);

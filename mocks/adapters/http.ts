@@ -34,22 +34,30 @@ function writeResponse(res: ServerResponse, out: MockResponse): void {
   res.end(out.body ?? undefined);
 }
 
+/**
+ * Reads a request body up to BODY_LIMIT_BYTES and no further (the rest is
+ * drained, not kept). Callbacks, not a promise: this is the mock's hot path.
+ * The onboarding server reads its bodies the same way.
+ */
+export function collectBody(req: IncomingMessage, onEnd: (body: Buffer | null, tooLarge: boolean) => void, onError: () => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > BODY_LIMIT_BYTES) tooLarge = true;
+    else chunks.push(chunk);
+  });
+  req.on('error', onError);
+  req.on('end', () => onEnd(chunks.length === 0 ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), tooLarge));
+}
+
 export function createHttpHandler(engine: Engine): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('error', () => res.destroy());
-    req.on('end', () => {
-      const body = chunks.length === 0 ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    collectBody(req, (body, tooLarge) => {
       const out = engine.handle(toMockRequest(req, tooLarge ? null : body, tooLarge));
       sendAfterDelay(engine.variants.size > 0 ? onTheWire(out, engine.variants, req.headers['accept-encoding']) : out, writeResponse, res);
-    });
+    }, () => res.destroy());
   };
 }
 
