@@ -120,7 +120,8 @@ console.log(`ratio stage/wrk = ${(mean('stage') / mean('wrk')).toFixed(2)} of th
 console.log(`per CPU-second: stage ${mean('stage', 'perCpuS').toFixed(0)}, wrk ${mean('wrk', 'perCpuS').toFixed(0)} requests (stage/wrk ${(mean('stage', 'perCpuS') / mean('wrk', 'perCpuS')).toFixed(2)})`);
 
 // The embedded mock under the start scenario: its own process on CPU 1, the stage here on CPU 0.
-const mock = await start([`--import`, 'tsx', `${ROOT}load/mock-process.ts`, JSON.stringify({ faults: [], rateLimit: false })], pinned, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+process.env.JOBCERT_MOCK_SETTINGS = JSON.stringify({ faults: [], rateLimit: false });
+const mock = await start([`--import`, 'tsx', `${ROOT}mocks/process/main.ts`], pinned, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
 try {
   const { results } = await runLoadStage({
     target: mock.url, keys: [KEY, DEFAULT_ACCOUNTS[1]!.key], videoUrl: 'https://media.example.com/clips/load.mp4?duration=5', scenarios: ['start'],

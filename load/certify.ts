@@ -7,7 +7,7 @@
  * the reports (`doc.load`).
  */
 import { DEFAULT_ACCOUNTS } from '../mocks/engine/accounts.js';
-import { startEmbeddedMock } from './embedded-mock.js';
+import { startEmbeddedMock } from '../mocks/process/start.js';
 import { DEFAULT_CAPS, productionHosts } from './guards.js';
 import { runLoadStage, type LoadStageOptions, type LoadStageOutput } from './stage.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';

@@ -144,7 +144,7 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
       jobTimeoutS: int(merged.jobTimeout, 60),
       requestTimeoutMs: int(merged.requestTimeout, 10_000),
       concurrency: int(merged.concurrency, 6),
-      burstMax: int(merged.burstMax, 2000),
+      burstMax: int(merged.burstMax, 5000),
       promptPolicy: (merged.promptPolicy ?? 'required') as 'required' | 'off',
       seed,
       ...(Object.keys(fuzz).length > 0 ? { fuzz } : {}),

@@ -1,13 +1,14 @@
 /**
  * The target of a run: the provider the user named, or the embedded mock
- * brought up on an ephemeral loopback port (or in-process through msw), with
- * its log sink wired as the OBS-4 log source. `close()` stops what was started.
+ * brought up on an ephemeral loopback port in a process of its own (so its
+ * event loop and jobcert's do not compete, as with a real provider; floods
+ * outrun a fast refill), or in-process through msw, with its log wired as the
+ * OBS-4 log source. `close()` stops what was started.
  */
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accountsWithKeys, createEngine, startHttpServer, type RunningServer } from '../../mocks/index.js';
+import { startEmbeddedMock, type EmbeddedMock } from '../../mocks/process/start.js';
 import type { RunConfig } from '../../suites/lib/config.js';
 import type { CertifyOptions } from './options.js';
 
@@ -27,30 +28,25 @@ export async function bringUpTarget(opts: CertifyOptions, keys: { primary: strin
   if (opts.target !== undefined) return { url: opts.target, logSource: undefined, scratch, close: () => rm(scratch, { recursive: true, force: true }) };
   if (opts.mock.transport === 'msw') return { url: MSW_TARGET, logSource: { kind: 'memory' }, scratch, close: () => rm(scratch, { recursive: true, force: true }) };
   const logPath = join(scratch, 'mock.log');
-  const stream = createWriteStream(logPath);
-  let server: RunningServer;
+  let mock: EmbeddedMock;
   try {
-    server = await startHttpServer(createEngine({
-      accounts: accountsWithKeys({ primary: keys.primary, second: keys.alt, broke: keys.broke }),
-      faults: opts.mock.faults, variants: opts.mock.variants,
-      log: (entry) => { stream.write(`${JSON.stringify(entry)}\n`); },
-    }));
+    mock = await startEmbeddedMock({
+      faults: opts.mock.faults, variants: opts.mock.variants, logPath,
+      keys: { primary: keys.primary, ...(keys.alt ? { second: keys.alt } : {}), ...(keys.broke ? { broke: keys.broke } : {}) },
+    });
   } catch (err) {
-    stream.destroy();
     await rm(scratch, { recursive: true, force: true });
     throw err;
   }
   return {
-    url: server.url, logSource: { kind: 'file', path: logPath }, scratch,
+    url: mock.url, logSource: { kind: 'file', path: logPath }, scratch,
     close: async () => {
-      await server.close();
-      await new Promise<void>((done) => stream.end(done));
+      await mock.close();
       await rm(scratch, { recursive: true, force: true });
     },
   };
 }
 
-/** Undefined when the target answers GET /health at all; otherwise why not (exit 3). */
 export async function unreachable(target: string, timeoutMs: number): Promise<string | undefined> {
   try {
     const res = await fetch(`${target}/health`, { redirect: 'manual', signal: AbortSignal.timeout(Math.min(timeoutMs, 5000)) });

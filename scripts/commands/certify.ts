@@ -45,7 +45,7 @@ Keys are best given as JOBCERT_API_KEY, JOBCERT_ALT_API_KEY, JOBCERT_BROKE_API_K
     .option('--threshold <expr>', "a LOAD SLO gate, k6-like: 'p99<800', 'errors<1%', 'rate>=200' (repeatable)", collect)
     .option('--load-api-key <key>', 'more keys to spread the LOAD over (repeatable)', collect)
     .option('--max-duration <s>', 'the run ends by then, unfinished checks reported as such (default 600 quick, 1800 full)')
-    .option('--burst-max <n>', 'rate-limit discovery sends at most this many requests (default 2000; also bounded by 15 s)')
+    .option('--burst-max <n>', 'rate-limit discovery sends at most this many requests (default 5000; also bounded by 15 s)')
     .option('--concurrency <n>', 'checks that run at once (default 6); they share each key\'s rate-limit gate')
     .option('--prompt-policy <required|off>', 'VAL-3: the provider requires a prompt for pro (default), or is configured without it')
     .option('--mock-variant <name>', `embedded mock only: a legal variation the harness must accept (${VARIANT_NAMES.length} variants, see README)`, collect)

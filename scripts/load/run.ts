@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_ACCOUNTS } from '../../mocks/engine/accounts.js';
 import { refuseProduction } from '../../load/guards.js';
-import { startEmbeddedMock, type EmbeddedMock } from '../../load/embedded-mock.js';
+import { startEmbeddedMock, type EmbeddedMock } from '../../mocks/process/start.js';
 import { exportK6 } from '../../load/k6.js';
 import { runLoadStage, LoadRefused, TargetUnreachable } from '../../load/stage.js';
 import { parseThreshold } from '../../load/thresholds.js';

@@ -24,7 +24,7 @@ export class AgentTimeout extends Error {
  * AbortSignal: a flood sends thousands, and a signal and a timer each is most
  * of what they cost.
  */
-export function agentRequest(url: string, method: string, headers: Record<string, string>, timeoutMs: number, capBytes: number): Promise<AgentResponse> {
+export function agentRequest(url: string, method: string, headers: Record<string, string>, timeoutMs: number, capBytes: number, body?: string | Uint8Array): Promise<AgentResponse> {
   const target = new URL(url);
   const lib = target.protocol === 'https:' ? https : http;
   const agent = agents[target.protocol as keyof typeof agents];
@@ -58,6 +58,6 @@ export function agentRequest(url: string, method: string, headers: Record<string
     });
     req.on('timeout', () => req.destroy(new AgentTimeout(`no response within ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }

@@ -71,6 +71,13 @@ export interface RequestOptions {
    * spec checked on every 429 and the first few other answers rather than on all.
    */
   lean?: boolean;
+  /**
+   * A probe sent into a flood: over the flood's keep-alive agent, so it queues
+   * with the flood's requests at the server instead of arriving on a quiet
+   * connection of its own (which a server tends to serve first, with a token
+   * the flood left); recorded and checked in full.
+   */
+  withFlood?: boolean;
 }
 
 export class Recorder {
@@ -222,9 +229,17 @@ export class Client {
     let res: Response;
     let text: string;
     let truncated: boolean;
+    let status: number;
+    let responseHeaders: Record<string, string>;
     try {
-      res = await fetch(url, { method, headers, redirect: 'manual', signal, ...(body !== undefined ? { body } : {}) });
-      ({ text, truncated } = await readCapped(res));
+      if (opts.withFlood) {
+        ({ status, headers: responseHeaders, text, truncated } = await agentRequest(url, method, headers, this.config.requestTimeoutMs, RESPONSE_CAP, body));
+      } else {
+        res = await fetch(url, { method, headers, redirect: 'manual', signal, ...(body !== undefined ? { body } : {}) });
+        ({ text, truncated } = await readCapped(res));
+        status = res.status;
+        responseHeaders = Object.fromEntries(res.headers);
+      }
     } catch (err) {
       exchange.time_ms = Math.round(performance.now() - t0);
       // The check's own budget or the run deadline: not the target's doing.
@@ -236,7 +251,7 @@ export class Client {
     }
     const doneAt = performance.now();
     exchange.time_ms = Math.round(doneAt - t0);
-    return this.record(exchange, url, method, { status: res.status, headers: Object.fromEntries(res.headers), text, truncated }, t0, doneAt);
+    return this.record(exchange, url, method, { status, headers: responseHeaders, text, truncated }, t0, doneAt);
   }
 
   /** The recorded answer: redacted, checked against the spec, and handed to the check as a Reply. */

@@ -68,8 +68,15 @@ export interface FloodOptions {
   maxMs: number;
   /** Stop launching once this holds (checked after every completion). */
   done(state: FloodState): boolean;
-  /** Called once, when the first 429 arrives (a probe goes out under pressure). */
+  /** Called once, when the flood holds the key throttled (a probe goes out under pressure). */
   onThrottled?(state: FloodState): void;
+  /**
+   * How many answers in a row must be 429 before onThrottled (default 1: the
+   * first). Against a fast refill (1,000/s) one 429 only says the bucket was
+   * empty for a moment; a run of them says the flood is outpacing the refill,
+   * so a probe sent then meets an empty bucket.
+   */
+  throttledRun?: number;
 }
 
 /**
@@ -80,6 +87,9 @@ export async function flood(raw: Client, opts: FloodOptions): Promise<FloodState
   const state: FloodState = { sent: 0, throttled: [], admitted: [], transportErrors: 0, first429At: undefined, peakConcurrency: opts.startConcurrency, startedAt: performance.now() };
   let concurrency = opts.startConcurrency;
   let completedAtThisLevel = 0;
+  let run429 = 0;
+  let notified = false;
+  const runNeeded = Math.max(1, opts.throttledRun ?? 1);
   const inflight = new Set<Promise<void>>();
   const bounded = (): boolean => state.sent >= opts.maxRequests || performance.now() - state.startedAt >= opts.maxMs || state.transportErrors > 20 || opts.done(state);
   const launch = (): void => {
@@ -88,11 +98,16 @@ export async function flood(raw: Client, opts: FloodOptions): Promise<FloodState
       (r) => {
         if (r.status === 429) {
           state.throttled.push(r);
-          if (state.first429At === undefined) {
-            state.first429At = r.doneAt;
+          state.first429At ??= r.doneAt;
+          // A long flood that never strings enough 429s together still probes, once it has seen plenty.
+          if (!notified && (++run429 >= runNeeded || state.throttled.length >= 4 * runNeeded)) {
+            notified = true;
             opts.onThrottled?.(state);
           }
-        } else if (r.status >= 200 && r.status < 300) state.admitted.push(r);
+        } else {
+          run429 = 0;
+          if (r.status >= 200 && r.status < 300) state.admitted.push(r);
+        }
         if (state.first429At === undefined && ++completedAtThisLevel >= concurrency) {
           concurrency = Math.min(MAX_CONCURRENCY, concurrency * 2);
           state.peakConcurrency = Math.max(state.peakConcurrency, concurrency);
@@ -301,6 +316,9 @@ export function pressureEpisode(config: RunConfig, found: Discovery, signal: Abo
   return episode;
 }
 
+/** 429s in a row before the pressure probes go out: the flood then holds the bucket empty. */
+const PROBE_AFTER_429S = 8;
+
 async function runEpisode(config: RunConfig, found: Discovery, signal: AbortSignal | undefined): Promise<Episode> {
   const recorder = new Recorder(config);
   const opts = signal ? { signal } : {};
@@ -308,27 +326,42 @@ async function runEpisode(config: RunConfig, found: Discovery, signal: AbortSign
   const client = new Client(recorder, { retry429: true, ...opts });
   const out: Episode = { throttled: false, floods: 0, sent: 0, throttledReplies: [], confirmed: true, floodExchanges: [], noDraft: [] };
   if (!found.profile.throttled) return out;
-  const past = { retry429: false, bypassGate: true } as const;
+  const past = { retry429: false, bypassGate: true, withFlood: true } as const;
   for (let round = 0; round < 3 && (out.start?.probe.status !== 429 || out.keyedStart?.probe.status !== 429 || out.badKey === undefined); round++) {
-    const needStart = out.start?.probe.status !== 429;
-    const needKeyed = out.keyedStart?.probe.status !== 429;
-    const plain = needStart ? await draft(client, config, out.noDraft) : undefined;
-    const keyed = needKeyed ? await draft(client, config, out.noDraft) : undefined;
-    if (!plain && !keyed && out.noDraft.length > 0 && round > 0) break;
-    const key = idemKey();
+    // A refill close to the flood's own rate lets some requests through even while the key is
+    // saturated; each round that saw a start admitted sends twice as many (1, 2, 4), each on its own draft.
+    const probesThisRound = 2 ** round;
+    const drafts = async (needed: boolean): Promise<{ id: string; reply: Reply }[]> => {
+      const made: { id: string; reply: Reply }[] = [];
+      for (let i = 0; needed && i < probesThisRound; i++) {
+        const d = await draft(client, config, out.noDraft);
+        if (!d) break;
+        made.push(d);
+      }
+      return made;
+    };
+    const plain = await drafts(out.start?.probe.status !== 429);
+    const keyed = await drafts(out.keyedStart?.probe.status !== 429);
+    if (plain.length === 0 && keyed.length === 0 && out.noDraft.length > 0 && round > 0) break;
     const before = recorder.exchanges.length;
     let probeSentAt = 0;
     let probes: Promise<unknown> | undefined;
     let answered = false;
+    // The first throttled probe is the one judged; an admitted one is kept only until a throttled one comes.
+    const keep = <T extends { probe: Reply }>(held: T | undefined, next: T): T => (held?.probe.status === 429 ? held : next);
     const state = await flood(raw, {
       key: 'primary', startConcurrency: Math.max(8, Math.min(MAX_CONCURRENCY, found.profile.peak_concurrency)), maxRequests: config.burstMax, maxMs: DISCOVERY_SECONDS * 1000,
+      throttledRun: PROBE_AFTER_429S,
       onThrottled: () => {
         probeSentAt = performance.now();
         probes = Promise.all([
           raw.get('/v1/jobs', { key: { raw: 'jc_wrong_key_under_pressure' } }).then((r) => { out.badKey ??= r; }),
           config.keys.alt && !out.alt ? Promise.all(Array.from({ length: altProbes(found.profile) }, () => raw.get('/v1/jobs?limit=1', { key: 'alt', ...past }))).then((r) => { out.alt = r; }) : undefined,
-          plain ? raw.post(`/v1/jobs/${encodeURIComponent(plain.id)}/start`, {}, past).then((r) => { out.start = { id: plain.id, draft: plain.reply, probe: r }; }) : undefined,
-          keyed ? raw.post(`/v1/jobs/${encodeURIComponent(keyed.id)}/start`, {}, { ...past, headers: { 'Idempotency-Key': key } }).then((r) => { out.keyedStart = { id: keyed.id, idempotencyKey: key, draft: keyed.reply, probe: r }; }) : undefined,
+          ...plain.map((d) => raw.post(`/v1/jobs/${encodeURIComponent(d.id)}/start`, {}, past).then((r) => { out.start = keep(out.start, { id: d.id, draft: d.reply, probe: r }); })),
+          ...keyed.map((d) => {
+            const key = idemKey();
+            return raw.post(`/v1/jobs/${encodeURIComponent(d.id)}/start`, {}, { ...past, headers: { 'Idempotency-Key': key } }).then((r) => { out.keyedStart = keep(out.keyedStart, { id: d.id, idempotencyKey: key, draft: d.reply, probe: r }); });
+          }),
         ]);
         probes.then(() => { answered = true; }, () => { answered = true; });
       },

@@ -127,6 +127,9 @@ const runs = runPool(names, 4, async (name) => {
   return runCertify([
     '--target', target, '--api-key', KEYS.primary, '--alt-api-key', KEYS.second, '--video-url', 'https://media.example.com/v.mp4',
     '--only', EXPECT[name]!.only, '--request-timeout', String(patient ? 5000 : REQUEST_TIMEOUT_MS), '--max-duration', String(MAX_DURATION_S), '--job-timeout', '3', '--quiet',
+    // OBS-2 also selects the FUZZ checks that judge it, and they need the rate-limit discovery, which at 2 s an
+    // answer takes half of this short run; this case is about slow answers being waited for, so FUZZ stays out.
+    ...(name === 'answers correctly but 2 s late' ? ['--skip', 'FUZZ'] : []),
   ], { timeoutMs: BOUND_MS + 30_000, env: { NODE_OPTIONS: '--max-old-space-size=256' } });
 });
 
@@ -134,7 +137,7 @@ describe('hostile targets: bounded, clear, right exit code, the transport report
   it.each(names)('%s', async (name) => {
     const run: CertifyRun = await runs.get(name);
     const want = EXPECT[name]!;
-    expect(run.code, `${name}: exit code; stderr ${run.stderr.slice(0, 400)}`).toBe(want.code);
+    expect(run.code, `${name}: exit code; stderr ${run.stderr.slice(0, 400)}; stdout ${run.stdout.slice(-1500)}`).toBe(want.code);
     // Boundedness is the property under test, not a performance figure.
     expect(run.ms, 'the run ends within its bound').toBeLessThan(BOUND_MS);
     expect(run.stderr, 'no stack trace').not.toMatch(/\n\s+at /);

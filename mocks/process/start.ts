@@ -1,21 +1,26 @@
-/** Starts jobcert's mock on loopback in a child process (load/mock-process.ts) for `jobcert load` without --target. */
+/** Starts jobcert's mock on loopback in a child process (mocks/process/main.ts): `jobcert load` and `jobcert certify` without --target. */
 import { spawn } from 'node:child_process';
-import { modulePath, nodeArgsForModules } from '../scripts/runtime.js';
+import { modulePath, nodeArgsForModules } from '../../scripts/runtime.js';
 
 export interface EmbeddedMockOptions {
   faults: readonly string[];
-  /** The mock's default token bucket (60 burst, 30/s per key); off by default, so the load measures the mock. */
-  rateLimit: boolean;
+  variants?: readonly string[];
+  /** true: the mock's default token bucket (60 burst, 30/s per key); false: none (load measures the mock); unset: the engine's choice (a rate-limit variant's). */
+  rateLimit?: boolean;
   faultLatencyMs?: number;
+  /** Keys of the mock's accounts in place of the default ones. */
+  keys?: { primary?: string; second?: string; broke?: string };
+  /** The mock's log, one JSON line per request, appended here (certify's OBS-4 log source). */
+  logPath?: string;
 }
 
 export interface EmbeddedMock { url: string; close(): Promise<void> }
 
-const SCRIPT = modulePath('load/mock-process');
+const SCRIPT = modulePath('mocks/process/main');
 const START_TIMEOUT_MS = 20_000;
 
 export function startEmbeddedMock(opts: EmbeddedMockOptions): Promise<EmbeddedMock> {
-  const child = spawn(process.execPath, [...nodeArgsForModules(), SCRIPT, JSON.stringify(opts)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgsForModules(), SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, JOBCERT_MOCK_SETTINGS: JSON.stringify(opts) } });
   let exited = false;
   const gone = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
   const close = async (): Promise<void> => {
