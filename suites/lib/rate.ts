@@ -318,6 +318,10 @@ export function pressureEpisode(config: RunConfig, found: Discovery, signal: Abo
 
 /** 429s in a row before the pressure probes go out: the flood then holds the bucket empty. */
 const PROBE_AFTER_429S = 8;
+/** Flood requests sent right before the probes (see onThrottled). */
+const PROBE_COVER = 64;
+/** Floods at most; round r sends 2^r start probes, so 15 drafts in all when every start gets through. */
+const PROBE_ROUNDS = 4;
 
 async function runEpisode(config: RunConfig, found: Discovery, signal: AbortSignal | undefined): Promise<Episode> {
   const recorder = new Recorder(config);
@@ -327,9 +331,9 @@ async function runEpisode(config: RunConfig, found: Discovery, signal: AbortSign
   const out: Episode = { throttled: false, floods: 0, sent: 0, throttledReplies: [], confirmed: true, floodExchanges: [], noDraft: [] };
   if (!found.profile.throttled) return out;
   const past = { retry429: false, bypassGate: true, withFlood: true } as const;
-  for (let round = 0; round < 3 && (out.start?.probe.status !== 429 || out.keyedStart?.probe.status !== 429 || out.badKey === undefined); round++) {
+  for (let round = 0; round < PROBE_ROUNDS && (out.start?.probe.status !== 429 || out.keyedStart?.probe.status !== 429 || out.badKey === undefined); round++) {
     // A refill close to the flood's own rate lets some requests through even while the key is
-    // saturated; each round that saw a start admitted sends twice as many (1, 2, 4), each on its own draft.
+    // saturated; each round that saw a start admitted sends twice as many (1, 2, 4, 8), each on its own draft.
     const probesThisRound = 2 ** round;
     const drafts = async (needed: boolean): Promise<{ id: string; reply: Reply }[]> => {
       const made: { id: string; reply: Reply }[] = [];
@@ -354,6 +358,9 @@ async function runEpisode(config: RunConfig, found: Discovery, signal: AbortSign
       throttledRun: PROBE_AFTER_429S,
       onThrottled: () => {
         probeSentAt = performance.now();
+        // Cover: side-effect-free requests sent just before the probes, so the tokens a server
+        // hands out at the head of its next batch go to them rather than to a probe.
+        for (let i = 0; i < PROBE_COVER; i++) void raw.get(FLOOD_PATH, { key: 'primary', retry429: false, bypassGate: true, lean: true }).catch(() => undefined);
         probes = Promise.all([
           raw.get('/v1/jobs', { key: { raw: 'jc_wrong_key_under_pressure' } }).then((r) => { out.badKey ??= r; }),
           config.keys.alt && !out.alt ? Promise.all(Array.from({ length: altProbes(found.profile) }, () => raw.get('/v1/jobs?limit=1', { key: 'alt', ...past }))).then((r) => { out.alt = r; }) : undefined,
