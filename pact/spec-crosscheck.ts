@@ -8,8 +8,8 @@
  */
 import type { Violation } from '../contracts/conformance.js';
 import { checkResponse } from '../contracts/conformance.js';
-import type { OutputFormat } from '../contracts/policy.js';
 import { checkRequest } from '../contracts/request-conformance.js';
+import { OutputFormat } from '../contracts/schemas.js';
 
 interface PactMessage {
   method?: string;
@@ -33,7 +33,6 @@ function firstValues(entries: Record<string, string[] | string> | undefined, low
 
 // A start's compatibility (VAL-4) depends on the draft's format, which the pact
 // does not carry: the request conforms if it is valid for some format.
-const FORMATS: readonly OutputFormat[] = ['webm', 'mov', 'mp4', 'gif', 'webp', 'png_sequence'];
 
 const methodOf = (request: PactMessage): string => (request.method ?? 'GET').toUpperCase();
 
@@ -45,7 +44,7 @@ function requestViolations(request: PactMessage, path: string): Violation[] {
     ...(request.body?.content !== undefined ? { body: JSON.stringify(request.body.content) } : {}),
   };
   let fewest: Violation[] | undefined;
-  for (const outputFormat of FORMATS) {
+  for (const outputFormat of OutputFormat.options) {
     const found = checkRequest(shape, { outputFormat });
     if (!fewest || found.length < fewest.length) fewest = found;
     if (found.length === 0) break;

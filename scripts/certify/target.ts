@@ -47,6 +47,7 @@ export async function bringUpTarget(opts: CertifyOptions, keys: { primary: strin
   };
 }
 
+/** Undefined when the target answers GET /health at all; otherwise why not (exit 3). */
 export async function unreachable(target: string, timeoutMs: number): Promise<string | undefined> {
   try {
     const res = await fetch(`${target}/health`, { redirect: 'manual', signal: AbortSignal.timeout(Math.min(timeoutMs, 5000)) });

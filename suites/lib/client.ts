@@ -75,7 +75,8 @@ export interface RequestOptions {
    * A probe sent into a flood: over the flood's keep-alive agent, so it queues
    * with the flood's requests at the server instead of arriving on a quiet
    * connection of its own (which a server tends to serve first, with a token
-   * the flood left); recorded and checked in full.
+   * the flood left); recorded and checked in full. Bounded by the request
+   * timeout alone: like the flood's, it carries no AbortSignal.
    */
   withFlood?: boolean;
 }
@@ -226,7 +227,6 @@ export class Client {
     this.recorder.exchanges.push(exchange);
     const timeout = AbortSignal.timeout(this.config.requestTimeoutMs);
     const signal = this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
-    let res: Response;
     let text: string;
     let truncated: boolean;
     let status: number;
@@ -235,7 +235,7 @@ export class Client {
       if (opts.withFlood) {
         ({ status, headers: responseHeaders, text, truncated } = await agentRequest(url, method, headers, this.config.requestTimeoutMs, RESPONSE_CAP, body));
       } else {
-        res = await fetch(url, { method, headers, redirect: 'manual', signal, ...(body !== undefined ? { body } : {}) });
+        const res = await fetch(url, { method, headers, redirect: 'manual', signal, ...(body !== undefined ? { body } : {}) });
         ({ text, truncated } = await readCapped(res));
         status = res.status;
         responseHeaders = Object.fromEntries(res.headers);

@@ -77,6 +77,12 @@ export interface FloodOptions {
    * so a probe sent then meets an empty bucket.
    */
   throttledRun?: number;
+  /**
+   * Extra flood requests launched at once, just before onThrottled: the tokens a
+   * server hands out at the head of its next batch go to them rather than to the
+   * probes onThrottled sends. Counted and recorded like the rest of the flood.
+   */
+  cover?: number;
 }
 
 /**
@@ -102,6 +108,7 @@ export async function flood(raw: Client, opts: FloodOptions): Promise<FloodState
           // A long flood that never strings enough 429s together still probes, once it has seen plenty.
           if (!notified && (++run429 >= runNeeded || state.throttled.length >= 4 * runNeeded)) {
             notified = true;
+            for (let i = 0; i < (opts.cover ?? 0); i++) launch();
             opts.onThrottled?.(state);
           }
         } else {
@@ -318,7 +325,7 @@ export function pressureEpisode(config: RunConfig, found: Discovery, signal: Abo
 
 /** 429s in a row before the pressure probes go out: the flood then holds the bucket empty. */
 const PROBE_AFTER_429S = 8;
-/** Flood requests sent right before the probes (see onThrottled). */
+/** Flood requests sent right before the probes (FloodOptions.cover). */
 const PROBE_COVER = 64;
 /** Floods at most; round r sends 2^r start probes, so 15 drafts in all when every start gets through. */
 const PROBE_ROUNDS = 4;
@@ -356,11 +363,9 @@ async function runEpisode(config: RunConfig, found: Discovery, signal: AbortSign
     const state = await flood(raw, {
       key: 'primary', startConcurrency: Math.max(8, Math.min(MAX_CONCURRENCY, found.profile.peak_concurrency)), maxRequests: config.burstMax, maxMs: DISCOVERY_SECONDS * 1000,
       throttledRun: PROBE_AFTER_429S,
+      cover: PROBE_COVER,
       onThrottled: () => {
         probeSentAt = performance.now();
-        // Cover: side-effect-free requests sent just before the probes, so the tokens a server
-        // hands out at the head of its next batch go to them rather than to a probe.
-        for (let i = 0; i < PROBE_COVER; i++) void raw.get(FLOOD_PATH, { key: 'primary', retry429: false, bypassGate: true, lean: true }).catch(() => undefined);
         probes = Promise.all([
           raw.get('/v1/jobs', { key: { raw: 'jc_wrong_key_under_pressure' } }).then((r) => { out.badKey ??= r; }),
           config.keys.alt && !out.alt ? Promise.all(Array.from({ length: altProbes(found.profile) }, () => raw.get('/v1/jobs?limit=1', { key: 'alt', ...past }))).then((r) => { out.alt = r; }) : undefined,
