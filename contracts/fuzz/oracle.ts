@@ -31,16 +31,19 @@ function location(e: ErrorObject): string {
   return segments.join('.');
 }
 
+const depth = (dotted: string): number => dotted.split('.').length;
+
 const SOURCE_SIZE_ANY = { width: 1920, height: 1080 };
 
 function schemaVerdict(kind: BodyKind, body: unknown): Expected | undefined {
   const validate = validatorFor(SCHEMA_OF[kind], 'all');
   if (validate(body)) return undefined;
-  const errors = validate.errors ?? [];
-  const params = [...new Set(errors.map(location))].filter((p) => p.length > 0);
-  // The deepest error says it best: a bad member inside a oneOf branch rather than the union as a whole.
-  const first = [...errors].sort((a, b) => location(b).split('.').length - location(a).split('.').length)[0];
-  const why = first ? `${location(first) || 'the body'} ${first.message ?? 'is invalid'}` : 'the body is invalid';
+  const located = (validate.errors ?? []).map((error) => ({ error, at: location(error) }));
+  const params = [...new Set(located.map((l) => l.at))].filter((p) => p.length > 0);
+  // The deepest error says it best: a bad member inside a oneOf branch rather than the union as a whole (the first of the deepest, as a stable sort gives).
+  let first: (typeof located)[number] | undefined;
+  for (const l of located) if (!first || depth(l.at) > depth(first.at)) first = l;
+  const why = first ? `${first.at || 'the body'} ${first.error.message ?? 'is invalid'}` : 'the body is invalid';
   return { status: 400, code: 'invalid_request', rule: 'VAL-1', ...(params.length ? { params } : {}), why };
 }
 

@@ -69,11 +69,18 @@ export async function runFuzz<T>(ctx: FuzzContext, prop: FuzzProperty<T>): Promi
   const kinds = new Map<string, number>();
   const interrupt = (): fc.PreconditionFailure => new fc.PreconditionFailure(true);
 
+  /** Whether the search must end now (the budget's time, a provider that breaks other rules first, infrastructure). */
+  const searchOver = (): boolean => {
+    if (state.infra || ctx.signal.aborted) return true;
+    if (performance.now() - t0 > budget.seconds * 1000) { state.stoppedByTime = true; return true; }
+    if (state.skipped >= 10 && state.skipped > state.cases - state.skipped) { state.tooManySkips = true; return true; }
+    return false;
+  };
+
   const budgetPlugin: fc.UniversalPlugin = () => ({
     decorateRun: (nested) => (value) => {
       if (state.infra || ctx.signal.aborted) return interrupt();
-      if (state.phase === 'search' && performance.now() - t0 > budget.seconds * 1000) { state.stoppedByTime = true; return interrupt(); }
-      if (state.phase === 'search' && state.skipped >= 10 && state.skipped > state.cases - state.skipped) { state.tooManySkips = true; return interrupt(); }
+      if (state.phase === 'search' && searchOver()) return interrupt();
       if (state.phase === 'shrink') {
         if (state.shrinkRuns >= budget.shrinkRuns || performance.now() > state.shrinkDeadline) { state.shrinkCut = true; return interrupt(); }
         state.shrinkRuns++;
@@ -82,7 +89,7 @@ export async function runFuzz<T>(ctx: FuzzContext, prop: FuzzProperty<T>): Promi
         if (result !== null && typeof result === 'object' && !fc.PreconditionFailure.isFailure(result)) {
           const err = (result as { error?: unknown }).error;
           if (!isVerdict(err, prop.rules)) { state.infra = { err }; return interrupt(); }
-          if (state.phase === 'search') { state.phase = 'shrink'; state.shrinkDeadline = performance.now() + budget.shrinkSeconds * 1000; }
+          if (state.phase === 'search') startShrinking();
         }
         return result;
       };
@@ -90,8 +97,10 @@ export async function runFuzz<T>(ctx: FuzzContext, prop: FuzzProperty<T>): Promi
       return (out !== null && typeof out === 'object' && 'then' in out ? (out as Promise<unknown>).then(settle) : settle(out)) as ReturnType<typeof nested>;
     },
   });
+  const startShrinking = (): void => { state.phase = 'shrink'; state.shrinkDeadline = performance.now() + budget.shrinkSeconds * 1000; };
 
-  const predicate = async (value: T): Promise<void> => {
+  /** One case: judged, or skipped when a rule the check does not cite broke first (counted, noted); a verdict or anything else is thrown. */
+  const tryCase = async (value: T): Promise<'judged' | 'skipped'> => {
     if (state.phase === 'search') {
       state.cases++;
       const k = prop.kind?.(value);
@@ -99,21 +108,59 @@ export async function runFuzz<T>(ctx: FuzzContext, prop: FuzzProperty<T>): Promi
     }
     try {
       await prop.run(value);
+      return 'judged';
     } catch (err) {
-      if (err instanceof RuleBroken && !prop.rules.includes(err.rule)) {
-        if (state.phase === 'search') state.skipped++;
-        const key = `${err.rule}: ${err.message.slice(0, 300)}`;
-        notJudged.set(key, (notJudged.get(key) ?? 0) + 1);
-        fc.pre(false);
-      }
-      throw err;
+      if (!(err instanceof RuleBroken) || prop.rules.includes(err.rule)) throw err;
+      if (state.phase === 'search') state.skipped++;
+      const key = `${err.rule}: ${err.message.slice(0, 300)}`;
+      notJudged.set(key, (notJudged.get(key) ?? 0) + 1);
+      return 'skipped';
     }
   };
+  const predicate = async (value: T): Promise<void> => {
+    if ((await tryCase(value)) === 'skipped') fc.pre(false);
+  };
+  const property = fc.asyncProperty(prop.arbitrary, predicate);
 
-  const result = await fc.check(fc.asyncProperty(prop.arbitrary, predicate), {
-    seed, numRuns: budget.cases, plugins: [budgetPlugin], maxSkipsPerRun: 1000,
-    ...(replaying ? { path: replaying, endOnFailure: true } : {}),
-  });
+  /**
+   * The search runs outside fc.check, on the very cases fc.check would run
+   * for this seed: fc.sample draws them in the same order (a skipped case
+   * keeps its place), so a case's index is its fast-check path. Drawn in one
+   * go, a case costs a fraction of what it costs when generation alternates
+   * with requests (the arbitraries and the HTTP stack evict each other from
+   * the processor's caches). fc.check then replays the failing path alone
+   * and shrinks it.
+   */
+  const search = async (): Promise<{ index: number; value: T; err: unknown } | undefined> => {
+    let values = fc.sample(prop.arbitrary, { seed, numRuns: budget.cases });
+    let judged = 0;
+    for (let i = 0; judged < budget.cases; i++) {
+      if (searchOver()) return undefined;
+      // Skipped cases do not count, as in fc.check: draw further (the first ones come out the same).
+      if (i === values.length) values = fc.sample(prop.arbitrary, { seed, numRuns: values.length * 2 });
+      const value = values[i] as T;
+      try {
+        if ((await tryCase(value)) === 'judged') judged++;
+      } catch (err) {
+        if (isVerdict(err, prop.rules)) return { index: i, value, err };
+        state.infra = { err };
+        return undefined;
+      }
+    }
+    return undefined;
+  };
+
+  let result: fc.RunDetails<unknown> | undefined;
+  let found: { index: number; value: T; err: unknown } | undefined;
+  if (replaying) {
+    result = await fc.check(property, { seed, numRuns: budget.cases, plugins: [budgetPlugin], maxSkipsPerRun: 1000, path: replaying, endOnFailure: true });
+  } else {
+    found = await search();
+    if (found && !state.infra && !ctx.signal.aborted) {
+      startShrinking();
+      result = await fc.check(property, { seed, path: String(found.index), plugins: [budgetPlugin], maxSkipsPerRun: 1000 });
+    }
+  }
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   if (state.infra) throw state.infra.err;
   ctx.signal.throwIfAborted();
@@ -125,35 +172,41 @@ export async function runFuzz<T>(ctx: FuzzContext, prop: FuzzProperty<T>): Promi
   const how = replaying ? `replayed the case at path ${replaying}` : `${state.cases} cases${kindText} in ${seconds} s${state.stoppedByTime ? ` (stopped at the ${budget.seconds} s budget, --fuzz-seconds)` : ''}`;
   ctx.note(`fast-check seed ${seed}: ${how}${skippedText}; replay with ${replayCommand(prop.check, seed)}`);
 
-  if (!result.failed) {
+  const failed = replaying ? result?.failed === true : found !== undefined;
+  if (!failed) {
     if (state.tooManySkips || (state.cases > 0 && state.skipped === state.cases)) {
       throw new NotJudged(`not judged: ${state.skipped} of ${state.cases} cases broke a rule this check does not judge first: ${[...notJudged.keys()][0] ?? ''}`);
     }
     return { cases: state.cases, skipped: state.skipped, seconds, stoppedBy };
   }
-  if (result.counterexample === null) {
+  if (replaying && result?.counterexample === null) {
     throw new NotJudged(`not judged: fast-check gave up (${state.skipped} cases not judged): ${[...notJudged.keys()][0] ?? 'too many skipped cases'}`);
   }
 
-  const value = (result.counterexample as unknown as [T])[0];
+  // The shrunk case, or, when the failing case passed on its replay (an intermittent provider), that case as it was found.
+  const shrunkOne = result?.failed === true && result.counterexample !== null;
+  const value = shrunkOne ? (result!.counterexample as unknown as [T])[0] : (found as { value: T }).value;
+  const numShrinks = shrunkOne ? result!.numShrinks : 0;
+  const casesRun = found ? found.index + 1 : (result as fc.RunDetails<unknown>).numRuns;
   const tag = prop.tag?.(value);
-  const path = result.counterexamplePath === null ? undefined : `${result.counterexamplePath}${tag ? `@${tag}` : ''}`;
-  const first = result.errorInstance;
+  const rawPath = shrunkOne ? result!.counterexamplePath : found ? String(found.index) : null;
+  const path = rawPath === null ? undefined : `${rawPath}${tag ? `@${tag}` : ''}`;
+  const first = shrunkOne ? result!.errorInstance : found?.err;
   // Once more, alone and last: the check's final exchanges are the minimal case's requests.
   const mark = ctx.recorder.exchanges.length;
   let again: unknown;
   try { await prop.run(value); } catch (err) { again = err; }
   const requests = ctx.recorder.exchanges.slice(mark);
-  const shrunk = `${result.numShrinks} shrink${result.numShrinks === 1 ? '' : 's'}${state.shrinkCut ? ` (shrinking stopped at its bound of ${budget.shrinkRuns} runs / ${budget.shrinkSeconds} s; replay the path to shrink further)` : ''}`;
-  ctx.note(`minimal counterexample after ${result.numRuns} cases and ${shrunk}: ${prop.show(value)}`);
+  const shrunk = `${numShrinks} shrink${numShrinks === 1 ? '' : 's'}${!shrunkOne && found ? ' (it passed when replayed to shrink it)' : ''}${state.shrinkCut ? ` (shrinking stopped at its bound of ${budget.shrinkRuns} runs / ${budget.shrinkSeconds} s; replay the path to shrink further)` : ''}`;
+  ctx.note(`minimal counterexample after ${casesRun} cases and ${shrunk}: ${prop.show(value)}`);
   ctx.note(isVerdict(again, prop.rules) ? 'replayed once more at the end: it fails again' : `replayed once more at the end: it did not fail again (${again instanceof Error ? again.message.slice(0, 200) : 'passed'}): the provider is intermittent`);
   for (const [i, e] of requests.slice(-8).entries()) ctx.note(`request ${i + 1} of the minimal case: ${curlFor(e)}`);
   ctx.note(`replay exactly this case: ${replayCommand(prop.check, seed, path)}`);
 
   const message = `${first instanceof Error ? first.message : String(first)} — minimal counterexample (seed ${seed}, path ${path ?? '?'}, ${shrunk}): ${prop.show(value)}; replay: ${replayCommand(prop.check, seed, path)}`;
   const error = first instanceof RuleBroken ? new RuleBroken(first.rule, message) : new CheckFailure(message);
-  const found: Counterexample = { check: prop.check, seed, path, value, cases: result.numRuns, shrinks: result.numShrinks, reproduced: isVerdict(again, prop.rules) };
-  Object.defineProperty(error, 'counterexample', { value: found, enumerable: false });
+  const counterexample: Counterexample = { check: prop.check, seed, path, value, cases: casesRun, shrinks: numShrinks, reproduced: isVerdict(again, prop.rules) };
+  Object.defineProperty(error, 'counterexample', { value: counterexample, enumerable: false });
   throw error;
 }
 

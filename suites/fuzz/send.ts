@@ -20,18 +20,22 @@ export async function send(client: Client, method: string, path: string, opts: R
   return reply;
 }
 
+/** What a message calls the request; built only when a message is (most cases pass, and describing a body costs a serialization). */
+export type What = string | (() => string);
+const said = (what: What): string => (typeof what === 'string' ? what : what());
+
 export const brief = (r: Reply): string => `${r.status}${r.json?.error?.code ? ` ${String(r.json.error.code)}` : ''}${r.json?.error?.param !== undefined ? ` (param ${JSON.stringify(r.json.error.param)})` : ''}`;
 
 /** ERR-3: no request, however malformed, gets a 5xx. */
-export function noServerError(r: Reply, what: string): void {
-  if (r.status >= 500) broken('ERR-3', `${what} got ${brief(r)}: ${r.text.slice(0, 160)} (no request may get a 5xx)`);
+export function noServerError(r: Reply, what: What): void {
+  if (r.status >= 500) broken('ERR-3', `${said(what)} got ${brief(r)}: ${r.text.slice(0, 160)} (no request may get a 5xx)`);
 }
 
 /** ERR-1/ERR-2 envelope and OBS-2: the body's request_id is the X-Request-Id (which OBS-1 says every response has). */
-export function wellFormedError(r: Reply, what: string): { code: string; param?: unknown } {
+export function wellFormedError(r: Reply, what: What): { code: string; param?: unknown } {
   const e = errorOf(r);
-  if (r.requestId === null) broken('OBS-1', `${what} got ${r.status} without an X-Request-Id`);
-  if (e.request_id !== r.requestId) broken('OBS-2', `${what} got ${r.status} whose error.request_id ${JSON.stringify(e.request_id)} is not its X-Request-Id ${JSON.stringify(r.requestId)}`);
+  if (r.requestId === null) broken('OBS-1', `${said(what)} got ${r.status} without an X-Request-Id`);
+  if (e.request_id !== r.requestId) broken('OBS-2', `${said(what)} got ${r.status} whose error.request_id ${JSON.stringify(e.request_id)} is not its X-Request-Id ${JSON.stringify(r.requestId)}`);
   return e;
 }
 
@@ -42,21 +46,21 @@ export function wellFormedError(r: Reply, what: string): { code: string; param?:
  * contract refuses is that rule's too, and a refused valid body is VAL-1's
  * (or VAL-4's when it is called an unsupported combination).
  */
-export function judge(r: Reply, expected: Expected, what: string): void {
+export function judge(r: Reply, expected: Expected, what: What): void {
   noServerError(r, what);
   const want = `${expected.status}${expected.code ? ` ${expected.code}` : ''}${expected.params ? ` naming ${expected.params.slice(0, 3).join(' or ')}` : ''}`;
   if (expected.status === 200) {
     if (r.status >= 200 && r.status < 300) return;
     if (r.status === 400 || r.status === 422) {
       const e = wellFormedError(r, what);
-      broken(r.status === 422 && e.code === 'unsupported_combination' ? 'VAL-4' : 'VAL-1', `${what} is valid (${expected.why}), yet got ${brief(r)}: ${r.text.slice(0, 200)}`);
+      broken(r.status === 422 && e.code === 'unsupported_combination' ? 'VAL-4' : 'VAL-1', `${said(what)} is valid (${expected.why}), yet got ${brief(r)}: ${r.text.slice(0, 200)}`);
     }
-    broken('AUTH-1', `${what} is a valid request with a valid key, yet got ${brief(r)}`);
+    broken('AUTH-1', `${said(what)} is a valid request with a valid key, yet got ${brief(r)}`);
   }
-  if (r.status !== expected.status) broken(expected.rule, `${what}: expected ${want} (${expected.why}), got ${brief(r)}`);
+  if (r.status !== expected.status) broken(expected.rule, `${said(what)}: expected ${want} (${expected.why}), got ${brief(r)}`);
   const e = wellFormedError(r, what);
-  if (expected.code !== undefined && e.code !== expected.code) broken(expected.rule, `${what}: expected the code ${expected.code} (${expected.why}), got ${e.code}`);
+  if (expected.code !== undefined && e.code !== expected.code) broken(expected.rule, `${said(what)}: expected the code ${expected.code} (${expected.why}), got ${e.code}`);
   if (expected.params && !expected.params.some((p) => namesField(e.param, p))) {
-    broken('VAL-1', `${what}: error.param is ${JSON.stringify(e.param)}, expected it to name ${expected.params.slice(0, 3).join(' or ')} (${expected.why})`);
+    broken('VAL-1', `${said(what)}: error.param is ${JSON.stringify(e.param)}, expected it to name ${expected.params.slice(0, 3).join(' or ')} (${expected.why})`);
   }
 }

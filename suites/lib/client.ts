@@ -13,6 +13,7 @@ import { KEY_ENV, type KeyRole, type RunConfig } from './config.js';
 import { OutOfTime, TransportError } from './errors.js';
 import { agentRequest } from './agent-transport.js';
 import { gateFor } from './gate.js';
+import { pathnameOf } from './pathname.js';
 import { REDACTED, redactor } from './redact.js';
 
 const RESPONSE_CAP = 1024 * 1024;
@@ -96,8 +97,37 @@ export class Recorder {
   }
 }
 
+/** An answer as the transports give it; `fetched` is fetch's own Headers, which the Reply reuses rather than rebuilds. */
+interface Answer { status: number; headers: Record<string, string>; text: string; truncated: boolean; fetched?: Headers }
+
+/**
+ * fetch bounded by the request timeout and the check's signal, body included.
+ * One controller and one timer per request rather than AbortSignal.timeout
+ * and AbortSignal.any, and the check's signal listened to once per client
+ * (`inFlight`) rather than once per request: a fuzz case's bookkeeping should
+ * cost less than its request.
+ */
+async function fetchCapped(url: string, init: RequestInit, timeoutMs: number, inFlight: Set<AbortController>): Promise<Answer> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`no response within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+  inFlight.add(controller);
+  try {
+    const res = await fetch(url, { ...init, signal: controller.signal });
+    const { text, truncated } = await readCapped(res);
+    return { status: res.status, headers: Object.fromEntries(res.headers), text, truncated, fetched: res.headers };
+  } finally {
+    clearTimeout(timer);
+    inFlight.delete(controller);
+  }
+}
+
 async function readCapped(res: Response): Promise<{ text: string; truncated: boolean }> {
   if (!res.body) return { text: '', truncated: false };
+  // A declared length within the cap is all an unencoded body can be (the parser stops there): read it whole, without
+  // a chunk loop. fetch decodes gzip and the like, so an encoded body may grow past its length: those go through the loop.
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  const encoding = res.headers.get('content-encoding');
+  if ((encoding === null || encoding.trim().toLowerCase() === 'identity') && Number.isInteger(declared) && declared >= 0 && declared <= RESPONSE_CAP) return { text: Buffer.from(await res.arrayBuffer()).toString('utf8'), truncated: false };
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -139,7 +169,15 @@ export interface ClientOptions {
 }
 
 export class Client {
-  constructor(private readonly recorder: Recorder, private readonly options: ClientOptions = { retry429: true }) {}
+  /** The requests going out over fetch now: the check's signal aborts them all. */
+  private readonly inFlight = new Set<AbortController>();
+
+  constructor(private readonly recorder: Recorder, private readonly options: ClientOptions = { retry429: true }) {
+    const outer = options.signal;
+    // The listener holds the set alone, not the client: a long-lived signal must not keep a finished check's recorder.
+    const inFlight = this.inFlight;
+    outer?.addEventListener('abort', () => { for (const c of inFlight) c.abort(outer.reason); }, { once: true });
+  }
 
   private get config(): RunConfig { return this.recorder.config; }
 
@@ -225,21 +263,11 @@ export class Client {
       response: null, started_at: new Date(started).toISOString(), time_ms: 0, key: keyRole, violations: [],
     };
     this.recorder.exchanges.push(exchange);
-    const timeout = AbortSignal.timeout(this.config.requestTimeoutMs);
-    const signal = this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
-    let text: string;
-    let truncated: boolean;
-    let status: number;
-    let responseHeaders: Record<string, string>;
+    let answer: Answer;
     try {
-      if (opts.withFlood) {
-        ({ status, headers: responseHeaders, text, truncated } = await agentRequest(url, method, headers, this.config.requestTimeoutMs, RESPONSE_CAP, body));
-      } else {
-        const res = await fetch(url, { method, headers, redirect: 'manual', signal, ...(body !== undefined ? { body } : {}) });
-        ({ text, truncated } = await readCapped(res));
-        status = res.status;
-        responseHeaders = Object.fromEntries(res.headers);
-      }
+      answer = opts.withFlood
+        ? await agentRequest(url, method, headers, this.config.requestTimeoutMs, RESPONSE_CAP, body)
+        : await fetchCapped(url, { method, headers, redirect: 'manual', ...(body !== undefined ? { body } : {}) }, this.config.requestTimeoutMs, this.inFlight);
     } catch (err) {
       exchange.time_ms = Math.round(performance.now() - t0);
       // The check's own budget or the run deadline: not the target's doing.
@@ -251,11 +279,11 @@ export class Client {
     }
     const doneAt = performance.now();
     exchange.time_ms = Math.round(doneAt - t0);
-    return this.record(exchange, url, method, { status, headers: responseHeaders, text, truncated }, t0, doneAt);
+    return this.record(exchange, url, method, answer, t0, doneAt);
   }
 
   /** The recorded answer: redacted, checked against the spec, and handed to the check as a Reply. */
-  private record(exchange: Exchange, url: string, method: string, res: { status: number; headers: Record<string, string>; text: string; truncated: boolean }, t0: number, doneAt: number): Reply {
+  private record(exchange: Exchange, url: string, method: string, res: Answer, t0: number, doneAt: number): Reply {
     const { redact } = this.recorder;
     const responseHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) responseHeaders[k] = redact(v);
@@ -264,12 +292,12 @@ export class Client {
     if (requestId !== null) exchange.request_id = requestId;
     let json: unknown;
     try { json = res.text ? JSON.parse(res.text) : undefined; } catch { json = undefined; }
-    const pathOnly = new URL(url).pathname;
+    const pathOnly = pathnameOf(url);
     if (url.startsWith(this.config.target)) {
       exchange.violations = checkResponse({ method, path: pathOnly, status: res.status, headers: res.headers, body: json, text: res.text });
       exchange.operation = `${method} ${pathOnly.replace(/\/v1\/jobs\/[^/]+/, '/v1/jobs/{job_id}')}`;
     }
-    return { status: res.status, headers: new Headers(res.headers), text: res.text, json, requestId, exchange, sentAt: t0, doneAt };
+    return { status: res.status, headers: res.fetched ?? new Headers(res.headers), text: res.text, json, requestId, exchange, sentAt: t0, doneAt };
   }
 
   /**
