@@ -97,22 +97,22 @@ const idOf = (text: string | undefined): string | undefined => {
 
 /**
  * The requests again, plainly; a create's new id replaces the one the fuzz run
- * got wherever a later request used it. Returns requests per second.
+ * got wherever a later request used it. Returns the seconds they took. Which
+ * requests were creates, and the ids they got, is read off the recording
+ * before the clock starts: the plain loop only sends, reads, and takes a new id.
  */
 async function replay(sent: readonly Sent[], exchanges: readonly Exchange[]): Promise<number> {
-  // Returns the seconds the requests took.
   if (sent.length !== exchanges.length) throw new Error(`captured ${sent.length} fetches for ${exchanges.length} recorded exchanges`);
+  const createdId = exchanges.map((e) => (e.operation === 'POST /v1/jobs' && e.response && e.response.status < 300 ? idOf(e.response.body) : undefined));
   const ids = new Map<string, string>();
   const t0 = performance.now();
   for (const [i, req] of sent.entries()) {
     const target = req.url.replace(/\/v1\/jobs\/([^/?]+)/, (m, id: string) => (ids.has(id) ? `/v1/jobs/${ids.get(id)}` : m));
     const res = await realFetch(target, { method: req.method, headers: req.headers, redirect: 'manual', ...(req.body !== undefined ? { body: req.body } : {}) });
     const text = await res.text();
-    const was = exchanges[i] as Exchange;
-    if (req.method === 'POST' && new URL(req.url).pathname === '/v1/jobs' && res.status < 300 && was.response && was.response.status < 300) {
-      const [before, now] = [idOf(was.response.body), idOf(text)];
-      if (before && now) ids.set(encodeURIComponent(before), encodeURIComponent(now));
-    }
+    const before = createdId[i];
+    const now = before !== undefined && res.status < 300 ? idOf(text) : undefined;
+    if (before !== undefined && now !== undefined) ids.set(encodeURIComponent(before), encodeURIComponent(now));
   }
   return (performance.now() - t0) / 1000;
 }

@@ -43,9 +43,7 @@ export interface InvalidCase {
  * undefined members dropped, undefined items and non-finite numbers null),
  * several times cheaper: every invalid case copies its base body.
  */
-function clone<T>(v: T): T {
-  return copyJson(v) as T;
-}
+const clone = <T>(v: T): T => copyJson(v) as T;
 function copyJson(v: unknown): unknown {
   if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? 0 : v) : null;
   if (v === null || typeof v !== 'object') return v;

@@ -196,17 +196,33 @@ class Settle extends Step {
   toString(): string { return `wait(job ${this.ref} terminal)`; }
 }
 
-class Get extends Step {
+/**
+ * A read of a job's state: by its owner, judged against the model, or by the
+ * other key (`cross`), which must not see the job at all (AUTH-4). Without a
+ * second key the owner reads.
+ */
+abstract class Read extends Step {
   constructor(readonly ref: number, readonly cross: boolean) { super(); }
+  protected abstract readonly name: string;
+  protected abstract byOwner(r: Real, w: World, job: ModelJob): Promise<unknown>;
+  protected abstract byStranger(r: Real, w: World, job: ModelJob, stranger: Owner): Promise<void>;
   check(w: Readonly<World>): boolean { return w.jobs.length > 0; }
   async run(w: World, r: Real): Promise<void> {
     const job = pick(w, this.ref) as ModelJob;
     const stranger = other(r, job.owner);
-    if (!this.cross || !stranger) { await readAndJudge(r, w, job); return; }
+    if (this.cross && stranger) await this.byStranger(r, w, job, stranger);
+    else await this.byOwner(r, w, job);
+  }
+  toString(): string { return `${this.name}(job ${this.ref}${this.cross ? ', with the other key' : ''})`; }
+}
+
+class Get extends Read {
+  protected readonly name = 'get';
+  protected byOwner(r: Real, w: World, job: ModelJob): Promise<string> { return readAndJudge(r, w, job); }
+  protected async byStranger(r: Real, w: World, job: ModelJob, stranger: Owner): Promise<void> {
     const reply = await send(r.client, 'GET', jobPath(job.id), { key: stranger });
     if (reply.status !== 404 || errorOf(reply).code !== 'not_found') broken('AUTH-4', `the ${stranger} key read ${jobName(w, job)} of the ${job.owner} key: ${reply.status} (expected 404 not_found)`);
   }
-  toString(): string { return `get(job ${this.ref}${this.cross ? ', with the other key' : ''})`; }
 }
 
 class CrossStart extends Step {
@@ -239,19 +255,15 @@ class List extends Step {
   toString(): string { return `list(${this.owner})`; }
 }
 
-class Usage extends Step {
-  constructor(readonly ref: number, readonly cross: boolean) { super(); }
-  check(w: Readonly<World>): boolean { return w.jobs.length > 0; }
-  async run(w: World, r: Real): Promise<void> {
-    const job = pick(w, this.ref) as ModelJob;
-    const stranger = other(r, job.owner);
-    if (!this.cross || !stranger) { await usageAndJudge(r, w, job); return; }
+class Usage extends Read {
+  protected readonly name = 'usage';
+  protected byOwner(r: Real, w: World, job: ModelJob): Promise<void> { return usageAndJudge(r, w, job); }
+  protected async byStranger(r: Real, w: World, job: ModelJob, stranger: Owner): Promise<void> {
     const reply = await send(r.client, 'GET', `/v1/usage/events?job_id=${encodeURIComponent(job.id)}`, { key: stranger });
     expectServed(reply, 'reading usage events');
     const seen = ((reply.json?.events ?? []) as { job_id?: string }[]).filter((e) => e.job_id === job.id);
     if (seen.length > 0) broken('AUTH-4', `the ${stranger} key sees ${seen.length} usage event(s) of ${jobName(w, job)} of the ${job.owner} key`);
   }
-  toString(): string { return `usage(job ${this.ref}${this.cross ? ', with the other key' : ''})`; }
 }
 
 class Pair extends Step {
