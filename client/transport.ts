@@ -129,6 +129,7 @@ export function createTransport(opts: TransportOptions): FetchLike {
         failure = { reason: error instanceof AttemptTimeout || (error instanceof Error && error.cause instanceof AttemptTimeout) ? 'timeout' : 'network', error };
       }
       const now = clock.now();
+      pacer.markEnded(method, pathname, now);
       const retryAfterMs = res ? parseRetryAfter(res.headers.get('retry-after'), now) : undefined;
       if (res) {
         const requestId = res.headers.get('x-request-id') ?? undefined;

@@ -70,4 +70,16 @@ describe('rate gate and read pacing', () => {
     expect(pacer.delayFor('POST', '/v1/jobs/a/start', NOW + 400)).toBe(0);
     expect(pacer.delayFor('GET', '/v1/jobs/a', NOW + 1000)).toBe(0);
   });
+
+  it('counts the gap from the end of a slow read, not from its send (CLI-6: the provider sees a read end when it answers)', () => {
+    const pacer = createReadPacer(1000);
+    pacer.markSent('GET', '/v1/jobs/a', NOW);
+    pacer.markEnded('GET', '/v1/jobs/a', NOW + 700);
+    expect(pacer.delayFor('GET', '/v1/jobs/a', NOW + 1000)).toBe(700);
+    expect(pacer.delayFor('GET', '/v1/jobs/a', NOW + 1700)).toBe(0);
+    // The later moment counts: an end reported after a newer send never shortens the gap.
+    pacer.markSent('GET', '/v1/jobs/a', NOW + 1700);
+    pacer.markEnded('GET', '/v1/jobs/a', NOW + 1500);
+    expect(pacer.delayFor('GET', '/v1/jobs/a', NOW + 2000)).toBe(700);
+  });
 });
