@@ -4,7 +4,7 @@
  * there. The mock's tests use it, and certify runs it on every response it sees.
  */
 import { compileInline, validatorFor } from './ajv.js';
-import { findOperation, resolveRef, type HeaderObject, type ResponseObject } from './spec.js';
+import { findOperation, resolveRef, spec, type HeaderObject, type JsonSchema, type ResponseObject } from './spec.js';
 
 export interface ObservedResponse {
   method: string;
@@ -93,4 +93,48 @@ export function checkResponse(res: ObservedResponse): Violation[] {
     }
   }
   return out;
+}
+
+/** The parts of a schema that say which members and items it names. */
+interface Naming { $ref?: string; properties?: Record<string, Naming>; items?: Naming; oneOf?: Naming[]; anyOf?: Naming[]; allOf?: Naming[] }
+
+const deref = (schema: Naming): Naming => (schema.$ref ? deref(resolveRef<Naming>(schema.$ref)) : schema);
+
+/** Every branch a value of this schema may follow: a union names the members of all of them. */
+function branches(schema: Naming): Naming[] {
+  const s = deref(schema);
+  const parts = [...(s.oneOf ?? []), ...(s.anyOf ?? []), ...(s.allOf ?? [])];
+  return [s, ...parts.flatMap(branches)];
+}
+
+function projectOnto(value: unknown, schemas: Naming[]): unknown {
+  if (Array.isArray(value)) {
+    const items = schemas.flatMap((s) => (s.items ? [s.items] : []));
+    return items.length === 0 ? value : value.map((v) => projectOnto(v, items.flatMap(branches)));
+  }
+  if (!value || typeof value !== 'object') return value;
+  const named = new Map<string, Naming[]>();
+  for (const s of schemas) for (const [k, v] of Object.entries(s.properties ?? {})) named.set(k, [...(named.get(k) ?? []), ...branches(v)]);
+  // A schema that names no members (error.details) says nothing to cut: the value is kept whole.
+  if (named.size === 0) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const sub = named.get(k);
+    if (sub) out[k] = projectOnto(v, sub);
+  }
+  return out;
+}
+
+/**
+ * The members of a response value that the spec's schema names, at every depth
+ * (`specNamed('Job', body)`, `specNamed('NormalizedComposition', c)`). A
+ * response may carry members SPEC does not name, at any depth (SPEC §1), so a
+ * check comparing what it predicts with what it observed compares this view:
+ * an unknown member is neither a difference nor a failure.
+ */
+export function specNamed(nameOrRef: string, value: unknown): unknown {
+  const name = nameOrRef.replace('#/components/schemas/', '');
+  const schema = spec.components.schemas[name] as JsonSchema | undefined;
+  if (!schema) throw new Error(`no schema ${name} in contracts/openapi.yaml`);
+  return projectOnto(value, branches(schema as Naming));
 }

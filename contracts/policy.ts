@@ -58,8 +58,28 @@ export interface PolicyViolation {
 export interface PolicyOptions {
   /** VAL-3 is "the policy that requires a prompt"; a provider may be configured without it. */
   requirePromptForPro: boolean;
+  /**
+   * VAL-3: "A draft created with pro and no prompt may be rejected at create or
+   * accepted, the prompt then being required at its start: both are conformant."
+   * The mock accepts (the default); the `pro-draft-rejected` variant rejects.
+   * The oracle predicts both (contracts/choices.ts).
+   */
+  proDraftWithoutPrompt?: 'accept' | 'reject';
 }
 export const DEFAULT_POLICY: PolicyOptions = { requirePromptForPro: true };
+
+/** The reading that refuses the most: a body it accepts is accepted by every reading (cases that test something else use it). */
+export const strictestReading = (policy: PolicyOptions): PolicyOptions =>
+  (policy.requirePromptForPro ? { ...policy, proDraftWithoutPrompt: 'reject' } : policy);
+
+/**
+ * Every reading of the policy that SPEC allows a provider configured with
+ * `policy`: the oracle predicts the union of their outcomes.
+ */
+export function policyReadings(policy: PolicyOptions): PolicyOptions[] {
+  if (!policy.requirePromptForPro || policy.proDraftWithoutPrompt !== undefined) return [policy];
+  return [{ ...policy, proDraftWithoutPrompt: 'accept' }, { ...policy, proDraftWithoutPrompt: 'reject' }];
+}
 
 /** VAL-2: an explicit text_prompt needs the effective model to be pro. */
 function checkPromptAllowed(model: Model, explicitPrompt: string | undefined): PolicyViolation | undefined {
@@ -94,7 +114,7 @@ export interface CreateSettings {
   auto_start: boolean;
 }
 
-/** Create-time policy: VAL-2 and VAL-4 always; VAL-3 only when the job starts at once (a draft may get its prompt at start). */
+/** Create-time policy: VAL-2 and VAL-4 always; VAL-3 when the job starts at once, and for a draft only under the reading that rejects it (a draft may get its prompt at start). */
 export interface Resolved<T> { settings: T; violation?: PolicyViolation }
 
 function resolved<T>(settings: T, violation: PolicyViolation | undefined): Resolved<T> {
@@ -109,8 +129,9 @@ export function resolveCreate(body: CreateJobRequest, options: PolicyOptions = D
     auto_start: body.auto_start ?? DEFAULTS.auto_start,
   };
   if (body.text_prompt !== undefined) settings.text_prompt = body.text_prompt.trim();
+  const promptNeededNow = settings.auto_start || options.proDraftWithoutPrompt === 'reject';
   return resolved(settings, checkPromptAllowed(settings.model, body.text_prompt)
-    ?? (settings.auto_start ? checkPromptPresent(settings.model, settings.text_prompt, options) : undefined)
+    ?? (promptNeededNow ? checkPromptPresent(settings.model, settings.text_prompt, options) : undefined)
     ?? checkMatrix(settings));
 }
 

@@ -35,6 +35,15 @@ export const ColorBackground = z.strictObject({
 });
 export const ImageBackground = z.strictObject({ type: z.literal('image'), image_url: HttpsUrl });
 export const Background = z.union([TransparentBackground, ColorBackground, ImageBackground]);
+/**
+ * The background a job answers with: the same variants, open, because a response
+ * may carry members SPEC does not name at any depth (§1); requests stay strict (VAL-1).
+ */
+export const StoredBackground = z.union([
+  z.object({ type: z.literal('transparent') }),
+  z.object({ type: z.literal('color'), color: ColorBackground.shape.color }),
+  z.object({ type: z.literal('image'), image_url: HttpsUrl }),
+]);
 
 const CanvasWidth = z.int().min(16).max(7680);
 const CanvasHeight = z.int().min(16).max(4320);
@@ -98,7 +107,7 @@ export const Job = z.object({
   model: Model,
   output_format: OutputFormat,
   video_url: z.string().optional(),
-  background: Background,
+  background: StoredBackground,
   composition: NormalizedComposition,
   text_prompt: z.string().optional(),
   preview_duration: z.number().gt(0).max(60).optional(),
@@ -153,7 +162,7 @@ export type Job = z.infer<typeof Job>;
 /** zod schema per spec schema name, for tests that walk the spec's components. */
 export const schemasByName = {
   CreateJobRequest, StartJobRequest, JobAccepted, Job, JobList, UsageEventList, Health, ErrorResponse,
-  Background, Composition, NormalizedComposition, HistoryEntry, UsageEvent, ErrorBody,
+  Background, StoredBackground, Composition, NormalizedComposition, HistoryEntry, UsageEvent, ErrorBody,
   Canvas, Offset, NormalizedCanvas, NormalizedOffset,
 } as const;
 
@@ -165,7 +174,7 @@ type Same<Name extends keyof Schemas & keyof typeof schemasByName> = Equals<
 >;
 export const typeEquality: { [N in keyof typeof schemasByName]: Same<N> extends true ? true : never } = {
   CreateJobRequest: true, StartJobRequest: true, JobAccepted: true, Job: true, JobList: true,
-  UsageEventList: true, Health: true, ErrorResponse: true, Background: true, Composition: true,
+  UsageEventList: true, Health: true, ErrorResponse: true, Background: true, StoredBackground: true, Composition: true,
   NormalizedComposition: true, HistoryEntry: true, UsageEvent: true, ErrorBody: true,
   Canvas: true, Offset: true, NormalizedCanvas: true, NormalizedOffset: true,
 };

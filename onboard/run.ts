@@ -34,6 +34,8 @@ export interface OnboardOptions {
   seed: number;
   scenarios?: ConditionName[];
   clientTimeoutMs: number;
+  /** CLI-3: the client's per-job deadline, told to the grader (`--client-job-deadline`). */
+  clientJobDeadlineMs?: number;
   processingMs: number;
   holdMs: number;
   strict: boolean;
@@ -50,11 +52,16 @@ export interface OnboardOptions {
 
 const quote = (s: string): string => (/^[A-Za-z0-9_./:=,@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
+/** The told deadline back in the seconds it was given in (ms × 1000 / 1000 can pick up float noise: 1.1 → 1.1000000000000003). */
+const deadlineSeconds = (ms: number): number => Number((ms / 1000).toPrecision(12));
+
 /** The command line that replays this run's plan (same seed, same scenario, same timings). */
 export function replayCommand(o: OnboardOptions): string {
   const parts = ['npx', 'jobcert', 'onboard', '--seed', String(o.seed), '--profile', o.profile];
   if (o.scenarios) parts.push('--scenarios', o.scenarios.join(','));
   parts.push('--processing-ms', String(o.processingMs), '--slow-response-ms', String(o.holdMs));
+  // The deadline changes CLI-3's verdict, so a replay without it would not grade the same.
+  if (o.clientJobDeadlineMs !== undefined) parts.push('--client-job-deadline', String(deadlineSeconds(o.clientJobDeadlineMs)));
   if (o.mode === 'serve') parts.push('--serve');
   else parts.push('--client-timeout', String(Math.round(o.clientTimeoutMs / 1000)), '--', ...o.command);
   return parts.map(quote).join(' ');
@@ -124,6 +131,7 @@ export async function onboard(o: OnboardOptions, version: string): Promise<numbe
     const conditions = `${plan.instances.length} conditions (${[...new Set(plan.instances.map((i) => i.condition))].join(', ')})`;
     info(`jobcert ${version} onboard: profile ${plan.profile}, seed ${plan.seed}, ${plan.sources.length} sources, ${conditions}`);
     info(`  mock ${servers.url}, artifact host ${servers.artifactUrl} (loopback only)`);
+    info(`  client job deadline: ${o.clientJobDeadlineMs !== undefined ? `${deadlineSeconds(o.clientJobDeadlineMs)} s from each job's first request (CLI-3 excuses chains that end after it)` : 'none told (CLI-3: no retry chain may end early)'}`);
 
     let run: RunInfo;
     let log: ClientLog;
@@ -166,7 +174,7 @@ export async function onboard(o: OnboardOptions, version: string): Promise<numbe
     }
 
     const ledger = readLedger(engine, key);
-    const input = { plan, traffic, deliveries: scenario.deliveries, undelivered: scenario.undelivered(), log, ledger, run, baseUrl: servers.url, artifactUrl: servers.artifactUrl };
+    const input = { plan, traffic, deliveries: scenario.deliveries, undelivered: scenario.undelivered(), log, ledger, run, baseUrl: servers.url, artifactUrl: servers.artifactUrl, ...(o.clientJobDeadlineMs !== undefined ? { clientJobDeadlineMs: o.clientJobDeadlineMs } : {}) };
     const verdicts = grade(input);
     const replay = replayCommand(o);
     const doc = buildCompliance({
@@ -174,6 +182,7 @@ export async function onboard(o: OnboardOptions, version: string): Promise<numbe
       target: o.mode === 'command' ? `client: ${o.command.map(quote).join(' ')}` : `client: served at ${servers.url}`,
       onboarding: {
         mode: o.mode, seed: plan.seed, profile: plan.profile, scenarios: plan.conditions, replay,
+        client_job_deadline_s: o.clientJobDeadlineMs !== undefined ? deadlineSeconds(o.clientJobDeadlineMs) : null,
         base_url: servers.url, artifact_url: servers.artifactUrl,
         sources: plan.sources.map((s) => ({ name: s.name, url: sourceUrl(servers.url, s), processing: s.processing, instances: s.instances })),
         injections: plan.instances.map((i) => ({ ...i, delivered_to: scenario.deliveries.filter((d) => d.instance === i.id).map((d) => d.seq) })),

@@ -1,9 +1,9 @@
 // IDEM: the seed's "retry same request and verify no duplicate side effects".
 // Every effect is read back: the job, its history and the usage events.
 import { describe, expect } from 'vitest';
-import { chargesFor, createDraft, errorOf, expectOutcome, expectServed, firstVideo, pollUntilTerminal, readJob, start, statusesOf } from './lib/api.js';
+import { chargesFor, createDraft, settledCharges, errorOf, expectOutcome, expectServed, firstVideo, pollUntilTerminal, readJob, start, statusesOf } from './lib/api.js';
 import { broken, check, fail } from './lib/check.js';
-import { noDraft } from './lib/rate.js';
+import { isReplayOf, noDraft } from './lib/rate.js';
 
 const idemKey = (label: string): string => `jobcert-${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const withKey = (key: string) => ({ headers: { 'Idempotency-Key': key } });
@@ -23,8 +23,9 @@ describe('IDEM', () => {
     const processing = statusesOf(job).filter((s) => s === 'processing').length;
     if (processing === 0) broken('LIFE-1', `job ${id} was started, yet its history has no processing transition (${statusesOf(job).join(' → ')})`);
     expect(processing, 'processing transitions').toBe(1);
-    expect(await chargesFor(client, id), 'charge events').toHaveLength(1);
-  });
+    const charges = await settledCharges(client, id, config.jobTimeoutS);
+    if (charges.length !== 1) fail(`IDEM-1 requires that a replay makes no charge: a start and its replay left ${charges.length} charge events on job ${id} once its run ended`);
+  }, { timeoutMs: 120_000 });
 
   // Counts the key's jobs, so it runs alone on the primary key.
   check('idem.replay-create', ['IDEM-1'], 'a retried create with a key makes one job', async ({ client, config }) => {
@@ -61,14 +62,14 @@ describe('IDEM', () => {
     // Past the gate's pacing, so the six really are concurrent; one that is throttled is retried after its Retry-After
     // (a throttled duplicate must have had no effect, RATE-5: the check re-judges a failure if this provider breaks that).
     const replies = await Promise.all(Array.from({ length: 6 }, () => start(client, id, {}, { ...withKey(key), bypassGate: true })));
-    const charges = await chargesFor(client, id);
+    const charges = await settledCharges(client, id, config.jobTimeoutS);
     for (const r of replies) {
       if (r.status === 409) expect(errorOf(r).code, 'a concurrent duplicate answered 409').toBe('idempotency_in_progress');
       else if (r.status !== 200) fail(`a concurrent duplicate got ${r.status} ${r.json?.error?.code ?? ''}; allowed: 200 (replay) or 409 idempotency_in_progress`);
     }
     expect(replies.filter((r) => r.status === 200 && r.headers.get('idempotent-replayed') !== 'true'), 'originals (not replays)').toHaveLength(1);
-    expect(charges, 'charge events').toHaveLength(1);
-  });
+    if (charges.length !== 1) fail(`IDEM-3 requires one effect for concurrent duplicates: job ${id} has ${charges.length} charge events once its run ended`);
+  }, { timeoutMs: 120_000 });
 
   check('idem.scoped-per-key', ['IDEM-4'], 'idempotency keys are scoped per API key', async ({ client, config }) => {
     const key = idemKey('scope');
@@ -81,13 +82,16 @@ describe('IDEM', () => {
     expect(theirs.json?.id, 'a job of its own').not.toBe(mine.json?.id);
   }, { needs: ['alt'] });
 
-  check('idem.no-key-restart', ['IDEM-5'], 'starting a processing or completed job → 409 job_not_startable, no charge', async ({ client, config }) => {
+  check('idem.no-key-restart', ['IDEM-5'], 'starting a processing or completed job → 409 job_not_startable, no charge', async ({ client, config, note }) => {
     const id = await createDraft(client, config);
     expectServed(await start(client, id), 'the first start');
     expectOutcome(await start(client, id), { status: 409, code: 'job_not_startable' }, 'IDEM-5', 'restart while processing (or already completed)');
     const done = await pollUntilTerminal(client, id, config.jobTimeoutS);
     if (done.job.status === 'completed') {
       expectOutcome(await start(client, id), { status: 409, code: 'job_not_startable' }, 'IDEM-5', 'restart when completed');
+    } else {
+      // A failed job may be started again (LIFE-1): the completed half has nothing to judge, and the report says so.
+      note(`not judged: a restart of a completed job (job ${id} ended ${String(done.job.status)}, not completed; give a --video-url that completes)`);
     }
     expect(await chargesFor(client, id), 'charge events').toHaveLength(1);
   }, { timeoutMs: 120_000 });
@@ -100,10 +104,11 @@ describe('IDEM', () => {
     if (keyed.probe.status !== 429) throw new Error(`no keyed start was throttled in ${episode.floods} flood(s) of the primary key (the last answered ${keyed.probe.status}); IDEM-6 could not be probed`);
     if (!keyed.retry) broken('RATE-3', 'the primary key did not recover, so the keyed start could not be retried');
     const retry = keyed.retry;
-    note(`a keyed start was throttled, then retried with the same Idempotency-Key after the wait (${retry.status})`);
-    const replayed = retry.headers.get('idempotent-replayed') === 'true' || (retry.status === 429 && retry.json?.error?.request_id === keyed.probe.json?.error?.request_id);
-    if (replayed) fail(`the retry after the wait was answered from the stored 429 (${retry.status}, Idempotent-Replayed ${retry.headers.get('idempotent-replayed') ?? 'absent'})`);
-    if (retry.status === 429) broken('RATE-3', `the retry after waiting Retry-After was throttled again (a fresh 429, request ${retry.requestId ?? '?'})`);
+    const waits = keyed.waits ?? 0;
+    note(`a keyed start was throttled, then retried with the same Idempotency-Key after the wait (${retry.status}${waits ? `, after waiting out ${waits} more fresh 429${waits === 1 ? '' : 's'} on the busy key` : ''})`);
+    if (isReplayOf(retry, keyed.probe)) fail(`IDEM-6 requires that a 429 is not stored for replay; the retry with the same Idempotency-Key after the wait was answered from the stored 429 (${retry.status}, Idempotent-Replayed ${retry.headers.get('idempotent-replayed') ?? 'absent'})`);
+    // The episode holds the key alone: a key that answers only fresh 429s after each of these waits does not recover (RATE-3).
+    if (retry.status === 429) broken('RATE-3', `the retry was throttled afresh ${waits + 1} times, each after waiting its Retry-After with nothing else on the key (request ${retry.requestId ?? '?'})`);
     if (retry.status === 409 && retry.json?.error?.code === 'job_not_startable') broken('RATE-5', 'the throttled keyed start had already started the job, so its retry found it not startable');
     expect(retry.status, 'the retry after the wait runs (a stored 429 would replay)').toBe(200);
   }, { pressure: true });

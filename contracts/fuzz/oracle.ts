@@ -7,7 +7,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { validatorFor } from '../ajv.js';
-import { DEFAULT_POLICY, resolveCreate, resolveStart, type PolicyOptions } from '../policy.js';
+import { DEFAULT_POLICY, policyReadings, resolveCreate, resolveStart, type PolicyOptions } from '../policy.js';
 import type { CreateJobRequest, ErrorCode, StartJobRequest } from '../schemas.js';
 import { SCHEMA_OF, type BodyKind } from './shape.js';
 import type { jobOf } from './valid.js';
@@ -21,6 +21,35 @@ export interface Expected {
   params?: string[];
   /** Why, in words. */
   why: string;
+  /**
+   * Other outcomes SPEC allows as well (a choice it leaves to the provider,
+   * contracts/choices.ts): a reply matching any of them is as conformant as one
+   * matching this.
+   */
+  alternatives?: Expected[];
+  /** The choice (a row of contracts/choices.ts) that allows this outcome, on an alternative. */
+  choice?: string;
+}
+
+/** Every outcome `expected` allows, the main one first. */
+export const outcomesOf = (expected: Expected): Expected[] => [expected, ...(expected.alternatives ?? [])];
+
+const sameOutcome = (a: Expected, b: Expected): boolean =>
+  a.status === b.status && a.code === b.code && a.rule === b.rule && JSON.stringify(a.params ?? null) === JSON.stringify(b.params ?? null);
+
+/** The first prediction with the others that differ from it as its alternatives. */
+function union(predictions: readonly Expected[]): Expected {
+  const [main, ...rest] = predictions as [Expected, ...Expected[]];
+  const alternatives: Expected[] = [];
+  for (const p of rest) if (!sameOutcome(p, main) && !alternatives.some((a) => sameOutcome(a, p))) alternatives.push(p);
+  return alternatives.length ? { ...main, alternatives } : main;
+}
+
+/** VAL-3 under some reading: a pro body without a non-blank prompt has its `text_prompt` at fault. */
+function promptAtFault(body: unknown, policy: PolicyOptions): boolean {
+  if (!policy.requirePromptForPro || body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+  const b = body as Record<string, unknown>;
+  return b.model === 'pro' && (b.text_prompt === undefined || (typeof b.text_prompt === 'string' && b.text_prompt.trim() === ''));
 }
 
 /** Where an ajv error points, dotted, with the member it is about (an unknown or a missing one). */
@@ -49,10 +78,17 @@ function schemaVerdict(kind: BodyKind, body: unknown): Expected | undefined {
 
 export function expectCreate(body: unknown, policy: PolicyOptions = DEFAULT_POLICY): Expected {
   const invalid = schemaVerdict('create', body);
-  if (invalid) return invalid;
-  const { violation } = resolveCreate(body as CreateJobRequest, policy);
-  if (violation) return { status: violation.status, code: violation.code, rule: violation.rule, why: violation.message };
-  return { status: 200, rule: 'VAL-1', why: 'a valid create body' };
+  if (invalid) {
+    // SPEC does not order the checks: a provider may name the prompt VAL-3 finds missing instead of the schema's field.
+    if (!promptAtFault(body, policy) || invalid.params?.includes('text_prompt')) return invalid;
+    return { ...invalid, params: [...(invalid.params ?? []), 'text_prompt'] };
+  }
+  return union(policyReadings(policy).map((reading, i): Expected => {
+    const { violation } = resolveCreate(body as CreateJobRequest, reading);
+    const choice = i > 0 && reading.proDraftWithoutPrompt === 'reject' ? { choice: 'VAL-3 pro draft without a prompt' } : {};
+    if (violation) return { status: violation.status, code: violation.code, rule: violation.rule, why: violation.message, ...choice };
+    return { status: 200, rule: 'VAL-1', why: 'a valid create body', ...choice };
+  }));
 }
 
 export function expectStart(body: unknown, job: ReturnType<typeof jobOf>, policy: PolicyOptions = DEFAULT_POLICY): Expected {

@@ -145,6 +145,23 @@ export interface components {
             image_url: components["schemas"]["HttpsUrl"];
         };
         Background: components["schemas"]["TransparentBackground"] | components["schemas"]["ColorBackground"] | components["schemas"]["ImageBackground"];
+        /** @description Stored form, as a job answers it: the variants of Background without their closed
+         *     member lists, since a response may carry members SPEC does not name, at any depth
+         *     (SPEC §1). Requests stay closed: an unknown request field is a 400 (VAL-1).
+         *      */
+        StoredBackground: {
+            /** @constant */
+            type: "transparent";
+        } | {
+            /** @constant */
+            type: "color";
+            /** @description [r, g, b], each 0–255. */
+            color: number[];
+        } | {
+            /** @constant */
+            type: "image";
+            image_url: components["schemas"]["HttpsUrl"];
+        };
         /** @description Request form; each member may be omitted on its own and VAL-5 fills it with the source video's size. */
         Canvas: {
             width?: number;
@@ -232,7 +249,7 @@ export interface components {
             model: components["schemas"]["Model"];
             output_format: components["schemas"]["OutputFormat"];
             video_url?: string;
-            background: components["schemas"]["Background"];
+            background: components["schemas"]["StoredBackground"];
             composition: components["schemas"]["NormalizedComposition"];
             text_prompt?: string;
             preview_duration?: number;

@@ -54,10 +54,14 @@ export const DEFAULT_PROCESSING_MS = 300;
 const VARIANT_LIMITS: Partial<Record<VariantName, RateLimitConfig>> = {
   'bucket-large': { capacity: 100, refillPerSecond: 50 },
   'bucket-small': { capacity: 5, refillPerSecond: 5 },
+  'bucket-tiny': { capacity: 5, refillPerSecond: 2 },
   'bucket-huge': { capacity: 1000, refillPerSecond: 1000 },
   'window-limit': { capacity: 40, refillPerSecond: 20, windowMs: 2000 },
   'retry-after-long': { capacity: 20, refillPerSecond: 10, holdMs: 3000 },
+  'layered-limit': { capacity: 10, refillPerSecond: 10, layer: { capacity: 80, windowMs: 10_000 } },
 };
+/** retry-after-padded: Retry-After asks for 1–3 s more than the key needs. */
+const paddingSeconds = (): number => 1 + Math.floor(Math.random() * 3);
 const VARIANT_PROCESSING_MS: Partial<Record<VariantName, number>> = { 'slow-processing': 3000, 'instant-processing': 0 };
 const LATENCY_MS = 200;
 const IN_PROGRESS_HOLD_MS = 150;
@@ -113,12 +117,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const state: EngineState = {
     jobs: new JobStore({
       processingMs: variantProcessing ?? options.processingMs ?? DEFAULT_PROCESSING_MS, maxJobs: options.maxJobs ?? 1_000_000, faults, newId,
+      chargeOnCompletion: variants.has('charge-on-completion'),
       ...(log ? { log } : {}), ...(options.processingMsFor ? { processingMsFor: options.processingMsFor } : {}),
     }),
     accounts,
     faults,
     variants,
-    policy: options.policy ?? DEFAULT_POLICY,
+    // VAL-3 leaves a pro draft without a prompt to the provider: accepted by default, rejected by the variant.
+    policy: {
+      ...(options.policy ?? DEFAULT_POLICY),
+      ...(variants.has('no-prompt-policy') ? { requirePromptForPro: false } : {}),
+      proDraftWithoutPrompt: variants.has('pro-draft-rejected') ? 'reject' : 'accept',
+    },
     baseUrl: (req) => baseUrl ?? `http://${req.headers.host ?? '127.0.0.1'}`,
   };
 
@@ -211,7 +221,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (seen.kind === 'mismatch') return render(fail({ code: 'idempotency_key_reused', message: 'this Idempotency-Key was used with another request' }), requestId);
     if (seen.kind === 'in_progress') return render(fail({ code: 'idempotency_in_progress', message: 'a request with this Idempotency-Key is in progress' }), requestId);
     if (seen.kind === 'replay') {
-      const res = copyResponse(seen.response);
+      const res = replayOf(seen.response, requestId);
       if (!faults.has('idem-no-replay-header')) res.headers['idempotent-replayed'] = 'true';
       out.jobId = jobIdOf(res) ?? out.jobId;
       return res;
@@ -221,14 +231,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (ctx.touchedJobId !== undefined) out.jobId = ctx.touchedJobId;
     // idem-in-progress: the key stays in progress until the original's answer has gone out.
     const hold = variants.has('idem-in-progress') ? IN_PROGRESS_HOLD_MS : 0;
-    idempotency.finish(scope, idemKey, print, res.status >= 200 && res.status < 300 ? copyResponse(res) : null, hold);
+    idempotency.finish(scope, idemKey, print, stored(res.status) ? copyResponse(res) : null, hold);
     withDelay(res, hold);
     return res;
   }
 
+  /** IDEM-1: 2xx answers are stored for replay; a 4xx other than 429 may be (the variant) or be judged afresh (the default); 5xx and 429 never (IDEM-6). */
+  function stored(status: number): boolean {
+    return (status >= 200 && status < 300) || (variants.has('idem-stores-4xx') && status >= 400 && status < 500 && status !== 429);
+  }
+
   /** 429 (RATE-1/2); under rate-side-effect the start still runs; under idem-stores-errors the 429 is remembered. */
-  function throttled(ctx: RouteContext, decision: RateDecision, pathname: string): MockResponse {
+  function throttled(ctx: RouteContext, asked: RateDecision, pathname: string): MockResponse {
     const headers: Record<string, string> = {};
+    const decision = variants.has('retry-after-padded') ? { ...asked, retryAfterSeconds: asked.retryAfterSeconds + paddingSeconds() } : asked;
     if (!faults.has('rate-no-retry-after')) {
       // The HTTP-date form names the end of the wait, rounded up to its whole second.
       headers['retry-after'] = variants.has('retry-after-date') ? new Date(Math.ceil((ctx.now + decision.retryAfterSeconds * 1000) / 1000) * 1000).toUTCString() : String(decision.retryAfterSeconds);
@@ -314,6 +330,20 @@ function auth(ctx: RouteContext): Account {
 /** Stored replays are copied in and out, so later decorations never touch the stored one. */
 function copyResponse(res: MockResponse): MockResponse {
   return { status: res.status, headers: { ...res.headers }, body: res.body };
+}
+
+/**
+ * A replay is a response of its own (IDEM-1): the stored status, headers and
+ * body, but a replayed error body carries the replay's request id (OBS-2).
+ */
+function replayOf(original: MockResponse, requestId: string): MockResponse {
+  const res = copyResponse(original);
+  if (res.status >= 400 && typeof res.body === 'string') {
+    const body = JSON.parse(res.body) as { error?: { request_id?: string } };
+    if (body.error) body.error.request_id = requestId;
+    res.body = JSON.stringify(body);
+  }
+  return res;
 }
 
 /** The job a successful POST created or started, for the log line (OBS-4). */

@@ -1,10 +1,11 @@
 /**
  * The idempotency store (IDEM-1..4, IDEM-6): per (scope, key) the request
- * fingerprint and, once done, the response to replay for 24 h. Only 2xx
- * responses are stored: 5xx and 429 must not be (IDEM-6), and other 4xx have no
- * side effect, so running them again is safe and keeps OBS-2 true on every
- * error body.
+ * fingerprint and, once done, the response to replay for 24 h. The engine
+ * stores 2xx responses, and 4xx other than 429 only under the
+ * `idem-stores-4xx` variant (IDEM-1 allows either); 5xx and 429 never
+ * (IDEM-6).
  */
+import { canonicalJson } from '../../contracts/replay.js';
 import type { Clock, MockResponse } from './types.js';
 
 const TTL_MS = 24 * 60 * 60 * 1000;
@@ -61,13 +62,4 @@ export class IdempotencyStore {
 /** A body fingerprint that ignores key order and white space when the body is JSON. */
 export function fingerprint(method: string, path: string, body: unknown, raw: string): string {
   return `${method} ${path} ${body === undefined ? raw : canonicalJson(body)}`;
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -41,6 +41,8 @@ export interface JobRecord {
   finishAt: number | undefined;
   /** The request that started the current run; terminal transitions cite it (OBS-3). */
   startRequestId: string | undefined;
+  /** Credits of the current run not charged yet (the charge-on-completion variant charges when the run ends). */
+  pendingCredits: number;
 }
 
 export interface NewJob {
@@ -77,6 +79,8 @@ export interface JobStoreOptions {
   faults: ReadonlySet<FaultName>;
   log?: LogSink;
   newId: (prefix: string) => string;
+  /** SPEC ties one charge to each start but not to a moment: charge when the run ends instead of at the start. */
+  chargeOnCompletion?: boolean;
 }
 
 export class JobStore {
@@ -111,6 +115,7 @@ export class JobStore {
       history: [{ status: 'created', at: now, request_id: this.cite(requestId) }],
       finishAt: undefined,
       startRequestId: undefined,
+      pendingCredits: 0,
     };
     this.logTransition(job, 'created', now, requestId);
     this.byId.set(job.id, job);
@@ -140,10 +145,10 @@ export class JobStore {
     }
     job.error = undefined;
     job.completed_at = undefined;
-    job.credits_charged += credits;
     job.started_at = now;
     job.startRequestId = requestId;
-    this.charge(job, credits, now, requestId);
+    if (this.options.chargeOnCompletion) job.pendingCredits = credits;
+    else this.charge(job, credits, now, requestId);
     if (this.options.faults.has('life-skip-processing')) {
       this.finish(job, now);
       return;
@@ -169,7 +174,9 @@ export class JobStore {
     return { jobs: matching.slice(filter.offset, filter.offset + filter.limit), total: matching.length };
   }
 
-  events(account: string, jobId?: string): UsageEventRecord[] {
+  events(account: string, now: number, jobId?: string): UsageEventRecord[] {
+    // Charges made when a run ends appear once it has ended.
+    if (this.options.chargeOnCompletion) this.advanceAccount(account, now);
     const all = this.usage.get(account) ?? [];
     return jobId === undefined ? all : all.filter((e) => e.job_id === jobId);
   }
@@ -208,6 +215,10 @@ export class JobStore {
     job.finishAt = undefined;
     job.completed_at = at;
     const requestId = job.startRequestId ?? 'unknown';
+    if (job.pendingCredits > 0) {
+      this.charge(job, job.pendingCredits, at, requestId);
+      job.pendingCredits = 0;
+    }
     if (videoFails(job.video_url)) {
       job.error = { code: 'processing_failed', message: 'The source video could not be processed' };
       this.transition(job, 'failed', at, requestId);
@@ -237,6 +248,7 @@ export class JobStore {
   }
 
   private charge(job: JobRecord, credits: number, now: number, requestId: string): void {
+    job.credits_charged += credits;
     let list = this.usage.get(job.account);
     if (!list) this.usage.set(job.account, (list = []));
     list.push({ id: this.options.newId('evt_'), type: 'charge', job_id: job.id, credits, request_id: requestId, at: now });

@@ -13,6 +13,12 @@ export interface RateLimitConfig {
   windowMs?: number;
   /** After a 429 the key stays throttled this long (restarted by each throttled request); Retry-After says so. */
   holdMs?: number;
+  /**
+   * A second limit layered on the first (RATE-1: "the number of limits layered
+   * on each other … are the provider's"): `capacity` requests per fixed window.
+   * A request must pass both; Retry-After names the later reset.
+   */
+  layer?: { capacity: number; windowMs: number };
 }
 
 export interface RateDecision {
@@ -25,7 +31,7 @@ export interface RateDecision {
   resetSeconds: number;
 }
 
-interface Bucket { tokens: number; updatedAt: number; blockedUntil: number; windowStart: number }
+interface Bucket { tokens: number; updatedAt: number; blockedUntil: number; windowStart: number; layerCount: number; layerStart: number }
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -41,10 +47,33 @@ export class RateLimiter {
     const now = this.clock.now();
     let bucket = this.buckets.get(bucketKey);
     if (!bucket) {
-      bucket = { tokens: this.config.capacity, updatedAt: now, blockedUntil: 0, windowStart: now };
+      bucket = { tokens: this.config.capacity, updatedAt: now, blockedUntil: 0, windowStart: now, layerCount: 0, layerStart: now };
       this.buckets.set(bucketKey, bucket);
     }
-    return this.config.windowMs ? this.takeWindow(bucket, now, this.config.windowMs) : this.takeBucket(bucket, now);
+    const layer = this.config.layer;
+    if (!layer) return this.config.windowMs ? this.takeWindow(bucket, now, this.config.windowMs) : this.takeBucket(bucket, now);
+    if (now - bucket.layerStart >= layer.windowMs) {
+      bucket.layerStart = now - ((now - bucket.layerStart) % layer.windowMs);
+      bucket.layerCount = 0;
+    }
+    const layerReset = Math.max(1, Math.ceil((bucket.layerStart + layer.windowMs - now) / 1000));
+    if (bucket.layerCount >= layer.capacity) {
+      // Throttled by the outer layer: the inner one is not charged (a 429 has no effect), and the key may send again only when both allow.
+      const inner = this.peek(bucket, now);
+      return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(layerReset, inner), resetSeconds: layerReset };
+    }
+    const decision = this.config.windowMs ? this.takeWindow(bucket, now, this.config.windowMs) : this.takeBucket(bucket, now);
+    if (decision.allowed) bucket.layerCount++;
+    const left = layer.capacity - bucket.layerCount;
+    return { ...decision, remaining: Math.min(decision.remaining, left) };
+  }
+
+  /** Seconds until the inner limit admits a request, without taking from it. */
+  private peek(bucket: Bucket, now: number): number {
+    const { capacity, refillPerSecond, windowMs } = this.config;
+    if (windowMs) return bucket.tokens >= 1 || now - bucket.windowStart >= windowMs ? 0 : Math.ceil((bucket.windowStart + windowMs - now) / 1000);
+    const tokens = Math.min(capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * refillPerSecond);
+    return tokens >= 1 && now >= bucket.blockedUntil ? 0 : Math.max(Math.ceil((bucket.blockedUntil - now) / 1000), Math.ceil((1 - tokens) / refillPerSecond));
   }
 
   private takeBucket(bucket: Bucket, now: number): RateDecision {
@@ -81,6 +110,7 @@ export class RateLimiter {
   /** The RateLimit-Policy field value (IETF draft structured field). */
   policyHeader(): string {
     const windowSeconds = this.config.windowMs ? Math.ceil(this.config.windowMs / 1000) : Math.max(1, Math.ceil(this.config.capacity / this.config.refillPerSecond));
-    return `"default";q=${this.config.capacity};w=${windowSeconds}`;
+    const layer = this.config.layer ? `, "layer";q=${this.config.layer.capacity};w=${Math.ceil(this.config.layer.windowMs / 1000)}` : '';
+    return `"default";q=${this.config.capacity};w=${windowSeconds}${layer}`;
   }
 }

@@ -29,6 +29,20 @@ export interface GradeInput {
   run: RunInfo;
   baseUrl: string;
   artifactUrl: string;
+  /**
+   * CLI-3: the client's own per-job deadline (`--client-job-deadline`), counted from its first
+   * request about the job's source. Absent when none was told: then no retry chain may end early.
+   */
+  clientJobDeadlineMs?: number;
+}
+
+/** A job as CLI-3's deadline sees it: everything about one source, from the client's first request about it. */
+export interface JobClock {
+  source: string;
+  /** The client's first request about the source (normally its create). */
+  first: Observed;
+  /** When the told deadline passes (epoch ms), if one was told. */
+  deadlineAt?: number;
 }
 
 export type VerdictStatus = 'pass' | 'fail' | 'skip' | 'error';
@@ -90,9 +104,12 @@ export const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_00
 
 export class Index {
   readonly byIdentity = new Map<string, Observed[]>();
+  private readonly firstOfSource = new Map<string, Observed>();
 
   constructor(readonly input: GradeInput) {
     for (const r of input.traffic.records) {
+      // Records are in arrival order, so the first one seen is the job's start.
+      if (r.source !== undefined && !this.firstOfSource.has(r.source)) this.firstOfSource.set(r.source, r);
       const id = identity(r);
       if (id === undefined) continue;
       let list = this.byIdentity.get(id);
@@ -133,6 +150,22 @@ export class Index {
       if (chain.length > 0) out.push(chain);
     }
     return out;
+  }
+
+  /**
+   * The job a request belongs to, for CLI-3's per-job deadline. A job is its source: the mock gives
+   * the client one source per job and ties every start, read and download of a job id to the source
+   * its create named (scenario.ts), so "that job's requests" are the records carrying that source.
+   * Its clock starts at the client's first request about the source: the create, or the first
+   * attempt of it when the create itself was retried. Lists, usage reads and ids the mock never
+   * created belong to no job, and no job deadline excuses them.
+   */
+  jobOf(r: Observed): JobClock | undefined {
+    if (r.source === undefined) return undefined;
+    const first = this.firstOfSource.get(r.source);
+    if (!first) return undefined;
+    const told = this.input.clientJobDeadlineMs;
+    return { source: r.source, first, ...(told !== undefined ? { deadlineAt: first.arrivedAt + told } : {}) };
   }
 
   /** Was the run cut short close after this moment (so a retry may simply not have happened yet)? */

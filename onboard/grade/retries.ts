@@ -2,7 +2,8 @@
  * CLI-2 (nothing before Retry-After), CLI-3 (retry what is transient with
  * growing, jittered, bounded delays; never retry a 4xx unchanged) and CLI-12
  * (after a 429, nothing at all with that key before Retry-After), all from the
- * arrival times the mock recorded.
+ * arrival times the mock recorded. CLI-3 lets a chain end early only past the
+ * client's own job deadline, which the run is told (`--client-job-deadline`).
  */
 import type { Observed } from '../traffic.js';
 import { describe, failureName, Index, isV1, MAX_ATTEMPTS, NON_RETRYABLE, retryable, sameBody, seconds, some, verdict, type Verdict } from './context.js';
@@ -75,6 +76,35 @@ export function gradeCli12(ix: Index): Verdict {
 
 interface Delay { after: Observed; next: Observed; ms: number; position: number }
 
+/** Which deadline CLI-3 judged with: every verdict says it, so a report shows what a pass or a fail rests on. */
+function deadlineNote(told: number | undefined): string {
+  return told === undefined
+    ? 'job deadline: none told (--client-job-deadline), so no retry chain may end early'
+    : `job deadline: ${seconds(told)} per job (--client-job-deadline), counted from the client's first request about the job's source`;
+}
+
+/**
+ * A transient failure the client left without a retry: did the deadline it told for that job pass
+ * by the time the chain ended? The chain ends with its last attempt (the answer delivered, the drop,
+ * or the client's close), the last moment the wire shows; clocks are compared with TOLERANCE_MS,
+ * since the client starts its job clock a little before its create arrives. A client that gives up
+ * in the middle of a backoff wait that crosses the deadline cannot be told from one that gave up at
+ * once, and is judged at the failure: `why` then says how far off the deadline was.
+ */
+function judgeDeadline(ix: Index, r: Observed): { excused: boolean; why?: string } {
+  const told = ix.input.clientJobDeadlineMs;
+  if (told === undefined) return { excused: false };
+  const job = ix.jobOf(r);
+  if (job?.deadlineAt === undefined) return { excused: false, why: 'it belongs to no job, so the job deadline does not apply' };
+  const t0 = ix.input.run.startedAt;
+  // Millisecond precision, as the reports' timing lines: the tolerance being judged is 50 ms.
+  const at = (t: number): string => `+${((t - t0) / 1000).toFixed(3)} s`;
+  const ended = r.endedAt ?? r.arrivedAt;
+  const times = `job ${job.source} from #${job.first.seq} at ${at(job.first.arrivedAt)}, its ${seconds(told)} deadline at ${at(job.deadlineAt)}, the chain ended at ${at(ended)} (times from the client's start)`;
+  if (ended >= job.deadlineAt - TOLERANCE_MS) return { excused: true, why: `the chain ended ${seconds(Math.max(0, ended - job.deadlineAt))} after the job deadline had passed (${times})` };
+  return { excused: false, why: `the job deadline was ${seconds(job.deadlineAt - ended)} away (${times})` };
+}
+
 export function gradeCli3(ix: Index): Verdict {
   const base = { id: 'cli.retry-policy', rule: 'CLI-3', title: '' };
   const problems: string[] = [];
@@ -83,15 +113,20 @@ export function gradeCli3(ix: Index): Verdict {
   const failures = v1.filter(retryable);
   const refusals = v1.filter((r) => r.delivered !== undefined && NON_RETRYABLE.has(r.delivered.status));
 
-  // Transient failures are retried, at most MAX_ATTEMPTS times.
-  let notes: string[] = [];
+  // Transient failures are retried, at most MAX_ATTEMPTS times, unless the client's own deadline for
+  // that job had passed (the one it told the run): SPEC lets a chain end early for that reason only.
+  const told = ix.input.clientJobDeadlineMs;
+  let notes: string[] = [deadlineNote(told)];
+  let pastDeadline = 0;
   const chains = ix.chains();
   const chainOf = new Map<Observed, Observed[]>(chains.flatMap((c) => c.map((r) => [r, c] as const)));
   for (const r of failures) {
     if (ix.next(r)) continue;
     if ((chainOf.get(r)?.length ?? 1) >= MAX_ATTEMPTS) continue;
     if (ix.cutShortAfter(r.endedAt ?? r.arrivedAt)) { notes.push(`${describe(r)} came too close to the end of the run to expect its retry`); continue; }
-    problems.push(`${describe(r)} was not retried (${failureName(r)} is transient)`);
+    const judged = judgeDeadline(ix, r);
+    if (judged.excused) { pastDeadline++; notes.push(`${describe(r)} was not retried, excused: ${judged.why}`); continue; }
+    problems.push(`${describe(r)} was not retried (${failureName(r)} is transient${judged.why ? `; ${judged.why}` : ''})`);
     evidence.push(r);
   }
   for (const c of chains.filter((ch) => ch.length > MAX_ATTEMPTS)) {
@@ -148,14 +183,14 @@ export function gradeCli3(ix: Index): Verdict {
   }
 
   const injections = ix.injectionsOf([...failures, ...refusals]);
-  if (failures.length === 0 && refusals.length === 0) return verdict(base.id, base.rule, base.title, { status: 'skip', message: 'no transient failure and no refusal reached the client', requests: [], injections: [], logLines: [] });
+  if (failures.length === 0 && refusals.length === 0) return verdict(base.id, base.rule, base.title, { status: 'skip', message: 'no transient failure and no refusal reached the client', requests: [], injections: [], logLines: [], notes });
   if (problems.length > 0) return verdict(base.id, base.rule, base.title, { status: 'fail', message: `${problems.length} violation(s): ${some(problems)}`, requests: [...new Set(evidence.map((r) => r.seq))], injections, logLines: [], notes });
   const retried = chains.filter((c) => c.length > 1);
   const longest = Math.max(0, ...retried.map((c) => c.length));
   notes = [...notes, ...retried.slice(0, 8).map((c) => `${describe(c[0] as Observed)}: ${c.length} attempts, delays ${c.slice(1).map((n, i) => seconds(n.arrivedAt - ((c[i] as Observed).endedAt ?? (c[i] as Observed).arrivedAt))).join(', ')}`)];
   return verdict(base.id, base.rule, base.title, {
     status: 'pass',
-    message: `${failures.length ? `${failures.length} transient failures all retried (${retried.length} chains, at most ${longest} attempts, waits never shrinking, jittered)` : 'no transient failure'}; ${refusals.length ? `${refusals.length} refusals (${[...new Set(refusals.map((r) => r.delivered?.status))].join(', ')}) not repeated unchanged` : 'no refusal to judge'}`,
+    message: `${failures.length ? `${failures.length} transient failures all retried${pastDeadline ? ` or left past the job deadline (${pastDeadline})` : ''} (${retried.length} chains, at most ${longest} attempts, waits never shrinking, jittered)` : 'no transient failure'}; ${refusals.length ? `${refusals.length} refusals (${[...new Set(refusals.map((r) => r.delivered?.status))].join(', ')}) not repeated unchanged` : 'no refusal to judge'}`,
     requests: [...failures, ...refusals].map((r) => r.seq), injections, logLines: [], notes,
   });
 }

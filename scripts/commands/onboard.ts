@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { VERSION } from '../runtime.js';
 import { CONDITION_NAMES, isConditionName, type ConditionName } from '../../onboard/conditions.js';
 import type { OnboardOptions } from '../../onboard/run.js';
-import { parsePositiveInt, UsageError } from '../cli-errors.js';
+import { parsePositiveInt, parsePositiveNumber, UsageError } from '../cli-errors.js';
 
 const collect = (v: string, acc: string[] = []): string[] => [...acc, v];
 
@@ -12,6 +12,7 @@ interface OnboardFlags {
   seed?: string;
   scenarios?: string;
   clientTimeout: number;
+  clientJobDeadline?: number;
   processingMs: number;
   slowResponseMs: number;
   strict?: boolean;
@@ -53,7 +54,7 @@ export function resolveOnboardOptions(command: string[], f: OnboardFlags): Onboa
   if (f.apiKey !== undefined && !/^[!-~]{8,200}$/.test(f.apiKey)) throw new UsageError('--api-key must be 8–200 printable characters without spaces');
   return {
     mode: serve ? 'serve' : 'command', command, profile: f.profile, seed, ...(scenarios ? { scenarios } : {}),
-    clientTimeoutMs: f.clientTimeout * 1000, processingMs: f.processingMs, holdMs: f.slowResponseMs,
+    clientTimeoutMs: f.clientTimeout * 1000, ...(f.clientJobDeadline !== undefined ? { clientJobDeadlineMs: f.clientJobDeadline * 1000 } : {}), processingMs: f.processingMs, holdMs: f.slowResponseMs,
     strict: f.strict === true, ...(f.out !== undefined ? { out: f.out } : {}), quiet: f.quiet === true, showClientLog: f.showClientLog === true,
     passEnv: f.env, ...(f.port !== undefined ? { port: f.port } : {}), ...(f.duration !== undefined ? { durationMs: f.duration * 1000 } : {}),
     ...(f.clientLog !== undefined ? { clientLog: f.clientLog } : {}), ...(f.apiKey !== undefined ? { apiKey: f.apiKey } : {}),
@@ -74,6 +75,7 @@ Examples:
     .option('--seed <n>', 'scenario seed (a run prints it; the same seed replays the same plan)')
     .option('--scenarios <list>', `only these conditions: ${CONDITION_NAMES.join(', ')}`)
     .option('--client-timeout <s>', 'stop the client after this many seconds', parsePositiveInt('--client-timeout', 1, 86_400), 300)
+    .option('--client-job-deadline <s>', "the client's own deadline per job, in seconds from its first request about the job's source: CLI-3 excuses a retry chain that ends after it (default: none, no chain may end early)", parsePositiveNumber('--client-job-deadline'))
     .option('--processing-ms <n>', 'how long a normal job processes', parsePositiveInt('--processing-ms', 0, 600_000), 2000)
     .option('--slow-response-ms <n>', 'how long the slow response is held (longer than the client\'s request timeout)', parsePositiveInt('--slow-response-ms', 100, 300_000), 12_000)
     .option('--strict', 'SHOULD rules (CLI-5, CLI-10, CLI-11, CLI-12) gate too')

@@ -5,11 +5,11 @@
  * that is sent again (bounded), and one the key never recovers for is RATE-3's
  * (blocked by the gate's breaker, or not judged).
  */
-import type { Expected } from '../../contracts/fuzz/oracle.js';
+import { outcomesOf, type Expected } from '../../contracts/fuzz/oracle.js';
 import { namesField } from '../../contracts/fuzz/param.js';
 import { errorOf } from '../lib/api.js';
 import type { Client, Reply, RequestOptions } from '../lib/client.js';
-import { broken } from '../lib/errors.js';
+import { broken, RuleBroken } from '../lib/errors.js';
 
 const MAX_ROUNDS = 3;
 
@@ -47,6 +47,20 @@ export function wellFormedError(r: Reply, what: What): { code: string; param?: u
  * (or VAL-4's when it is called an unsupported combination).
  */
 export function judge(r: Reply, expected: Expected, what: What): void {
+  if (!expected.alternatives?.length) { judgeOne(r, expected, what); return; }
+  // A choice SPEC leaves to the provider: any outcome of the set is conformant; a reply matching none is judged by the main one, naming the others.
+  let first: RuleBroken | undefined;
+  for (const outcome of outcomesOf(expected)) {
+    try { judgeOne(r, outcome, what); return; } catch (err) {
+      if (!(err instanceof RuleBroken)) throw err;
+      first ??= err;
+    }
+  }
+  const others = (expected.alternatives ?? []).map((a) => `${a.status}${a.code ? ` ${a.code}` : ''} (${a.choice ?? a.rule}: ${a.why})`).join('; ');
+  throw new RuleBroken((first as RuleBroken).rule, `${(first as RuleBroken).message}; SPEC also allows ${others}`);
+}
+
+function judgeOne(r: Reply, expected: Expected, what: What): void {
   noServerError(r, what);
   const want = `${expected.status}${expected.code ? ` ${expected.code}` : ''}${expected.params ? ` naming ${expected.params.slice(0, 3).join(' or ')}` : ''}`;
   if (expected.status === 200) {

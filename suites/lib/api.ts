@@ -100,6 +100,19 @@ export async function chargesFor(client: Client, id: string, key: KeyRole = 'pri
 }
 
 /**
+ * A job's charge events once its run has ended: SPEC ties one charge to each
+ * start but not to a moment (contracts/choices.ts, charge-timing), so a
+ * provider may charge when the run ends. Reads right away when the charges are
+ * already more than `due` (an extra charge needs no waiting to be seen).
+ */
+export async function settledCharges(client: Client, id: string, jobTimeoutS: number, due = 1, key: KeyRole = 'primary'): Promise<{ credits?: number }[]> {
+  const now = await chargesFor(client, id, key);
+  if (now.length > due) return now;
+  await pollUntilTerminal(client, id, jobTimeoutS, key);
+  return chargesFor(client, id, key);
+}
+
+/**
  * An id of the same shape as a real one that names no job, so a provider that
  * validates the id's format still answers 404 for it rather than 400.
  */

@@ -11,7 +11,7 @@ import { checkResponse, type Violation } from '../../contracts/conformance.js';
 import { backoffMs, parseRetryAfter, sleep } from './backoff.js';
 import { KEY_ENV, type KeyRole, type RunConfig } from './config.js';
 import { OutOfTime, TransportError } from './errors.js';
-import { agentRequest } from './agent-transport.js';
+import { agentRequest, unansweredOf, watchFetchConnections, type Unanswered } from './agent-transport.js';
 import { gateFor } from './gate.js';
 import { pathnameOf } from './pathname.js';
 import { REDACTED, redactor } from './redact.js';
@@ -40,6 +40,8 @@ export interface Exchange {
   /** Spec violations of this response (SCHEMA family). */
   violations: Violation[];
   operation?: string;
+  /** How the harness's transport handled this exchange beyond the ordinary (a resend, and why). */
+  note?: string;
 }
 
 export interface Reply {
@@ -161,6 +163,38 @@ function classify(err: unknown, timeoutMs: number): { kind: TransportFailure; te
   return { kind: 'other', text };
 }
 
+/** A request that got no answer: its recorded exchange, and what its connection showed. */
+interface NoAnswer { exchange: Exchange; unanswered: Unanswered | undefined }
+const noAnswers = new WeakMap<TransportError, NoAnswer>();
+
+/**
+ * Whether a request that got no answer may go out once more, and why: the
+ * note its exchange carries. RFC 9112 §9.3.1 lets a client resend
+ * automatically what is idempotent, or what it can tell was never applied.
+ *
+ * A read changes nothing: any reset or garbled answer earns it a resend.
+ * Any other request only on the sign of a server closing a connection it
+ * held idle (SPEC §1 lets it, at any moment, without a hint) just as the
+ * request went out: the connection had carried an exchange before, and it
+ * closed before a byte of this answer came. The other reading, a server that
+ * read the request, acted on it and dropped the connection without a word, is
+ * a provider losing answers, not a transport choice; the harness takes the
+ * idle close, as curl, Chromium and Firefox do for any method. Not on a fresh
+ * connection, a timeout, or once part of an answer came: there the server may
+ * have acted. With an Idempotency-Key the resend is a replay at worst
+ * (IDEM-1); without, the dropping provider would see a write twice, and the
+ * note in both exchanges puts that in the evidence of any count that then
+ * disagrees.
+ */
+export function resendReason(method: string, headers: Record<string, string>, kind: TransportFailure, seen: Unanswered | undefined): string | undefined {
+  if (method === 'GET' || method === 'HEAD') {
+    return kind === 'reset' || kind === 'protocol' ? 'a read changes nothing: sent once more, on a fresh connection' : undefined;
+  }
+  if (kind !== 'reset' || !seen?.reused || seen.responseBytes !== 0) return undefined;
+  const keyed = Object.keys(headers).some((k) => k.toLowerCase() === 'idempotency-key');
+  return `the server closed this reused connection before any byte of an answer (an idle close crossing the request: never applied${keyed ? '; its Idempotency-Key makes a resend a replay at worst, IDEM-1' : ''}): sent once more, on a fresh connection (RFC 9112 §9.3.1)`;
+}
+
 export interface ClientOptions {
   /** false makes a client for the RATE checks, which must see every 429. */
   retry429: boolean;
@@ -173,6 +207,7 @@ export class Client {
   private readonly inFlight = new Set<AbortController>();
 
   constructor(private readonly recorder: Recorder, private readonly options: ClientOptions = { retry429: true }) {
+    watchFetchConnections();
     const outer = options.signal;
     // The listener holds the set alone, not the client: a long-lived signal must not keep a finished check's recorder.
     const inFlight = this.inFlight;
@@ -213,17 +248,24 @@ export class Client {
   post(path: string, body: unknown, opts: RequestOptions = {}): Promise<Reply> { return this.request('POST', path, { ...opts, body }); }
 
   /**
-   * A read whose connection was reset or whose answer was garbled is sent once
-   * more (it changes nothing); both attempts are recorded, so the transport
-   * section still counts the first. Writes are never resent blindly.
+   * A request that got no answer goes out once more where resendReason allows,
+   * on a connection of its own: a pooled one may be the next the server is
+   * closing. Both attempts are recorded, each with a note, so the transport
+   * section still counts the first and the evidence shows the resend.
    */
   private async onceOrAgain(method: string, path: string, opts: RequestOptions): Promise<Reply> {
     try {
       return await this.once(method, path, opts);
     } catch (err) {
-      const read = method === 'GET' || method === 'HEAD';
-      if (!read || opts.lean || !(err instanceof TransportError) || (err.kind !== 'reset' && err.kind !== 'protocol')) throw err;
-      return this.once(method, path, opts);
+      if (opts.lean || !(err instanceof TransportError)) throw err;
+      const failed = noAnswers.get(err);
+      const why = resendReason(method, opts.headers ?? {}, err.kind, failed?.unanswered);
+      if (!why) throw err;
+      if (failed) {
+        failed.exchange.note = why;
+        failed.exchange.error = `${failed.exchange.error ?? ''}; ${why}`;
+      }
+      return this.once(method, path, opts, `a resend of the request before it, which got no answer: ${why}`);
     }
   }
 
@@ -233,7 +275,8 @@ export class Client {
     await sleep(ms, this.options.signal);
   }
 
-  private async once(method: string, path: string, opts: RequestOptions): Promise<Reply> {
+  /** One attempt; `resend` (its note) sends it on a fresh connection. */
+  private async once(method: string, path: string, opts: RequestOptions, resend?: string): Promise<Reply> {
     if (Date.now() > this.config.deadlineAt) throw new OutOfTime('the run deadline (--max-duration) passed');
     this.options.signal?.throwIfAborted();
     if (opts.lean && opts.body === undefined && opts.raw === undefined) return this.onceLean(method, path, opts);
@@ -260,14 +303,16 @@ export class Client {
     const recordedHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, k === 'x-api-key' && keyRole !== 'custom' ? REDACTED : redact(v)]));
     const exchange: Exchange = {
       request: { method, url: redact(url), headers: recordedHeaders, ...(body !== undefined ? { body: redact(typeof body === 'string' ? clip(body) : `<${body.byteLength} bytes>`) } : {}) },
-      response: null, started_at: new Date(started).toISOString(), time_ms: 0, key: keyRole, violations: [],
+      response: null, started_at: new Date(started).toISOString(), time_ms: 0, key: keyRole, violations: [], ...(resend ? { note: resend } : {}),
     };
     this.recorder.exchanges.push(exchange);
     let answer: Answer;
     try {
-      answer = opts.withFlood
-        ? await agentRequest(url, method, headers, this.config.requestTimeoutMs, RESPONSE_CAP, body)
-        : await fetchCapped(url, { method, headers, redirect: 'manual', ...(body !== undefined ? { body } : {}) }, this.config.requestTimeoutMs, this.inFlight);
+      answer = resend !== undefined
+        ? await agentRequest(url, method, headers, this.config.requestTimeoutMs, RESPONSE_CAP, body, { fresh: true, ...(this.options.signal ? { signal: this.options.signal } : {}) })
+        : opts.withFlood
+          ? await agentRequest(url, method, headers, this.config.requestTimeoutMs, RESPONSE_CAP, body)
+          : await fetchCapped(url, { method, headers, redirect: 'manual', ...(body !== undefined ? { body } : {}) }, this.config.requestTimeoutMs, this.inFlight);
     } catch (err) {
       exchange.time_ms = Math.round(performance.now() - t0);
       // The check's own budget or the run deadline: not the target's doing.
@@ -275,7 +320,9 @@ export class Client {
       const { kind, text: cause } = classify(err, this.config.requestTimeoutMs);
       exchange.error = redact(cause);
       exchange.transport = kind;
-      throw new TransportError(`${method} ${redact(url)}: ${exchange.error}`, kind);
+      const failure = new TransportError(`${method} ${redact(url)}: ${exchange.error}`, kind);
+      noAnswers.set(failure, { exchange, unanswered: unansweredOf(err) });
+      throw failure;
     }
     const doneAt = performance.now();
     exchange.time_ms = Math.round(doneAt - t0);

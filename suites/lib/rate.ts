@@ -262,7 +262,8 @@ export interface Episode {
    */
   alt?: Reply[];
   start?: { id: string; draft: Reply; probe: Reply; readBack?: { job: Reply; events: Reply } };
-  keyedStart?: { id: string; idempotencyKey: string; draft: Reply; probe: Reply; retry?: Reply };
+  /** `waits`: how many fresh 429s the retry met and waited out (the key is busy with the episode's own read-backs). */
+  keyedStart?: { id: string; idempotencyKey: string; draft: Reply; probe: Reply; retry?: Reply; waits?: number };
   recovery?: { recovered: boolean; waitedMs: number; attempts: number[]; after: Reply };
   /** The flood's own exchanges (the probes' are on their replies). */
   floodExchanges: Exchange[];
@@ -404,9 +405,27 @@ async function runEpisode(config: RunConfig, found: Discovery, signal: AbortSign
   }
   // IDEM-6: the throttled keyed start, retried with the same key after the wait, must run, not replay the 429.
   if (out.keyedStart?.probe.status === 429) {
-    out.keyedStart.retry = await raw.post(`/v1/jobs/${encodeURIComponent(out.keyedStart.id)}/start`, {}, { ...past, headers: { 'Idempotency-Key': out.keyedStart.idempotencyKey } });
+    const keyed = out.keyedStart;
+    const send = (): Promise<Reply> => raw.post(`/v1/jobs/${encodeURIComponent(keyed.id)}/start`, {}, { ...past, headers: { 'Idempotency-Key': keyed.idempotencyKey } });
+    // The read-backs above may have spent the tokens the wait earned (a small bucket): a fresh 429 is waited out
+    // again, its own Retry-After, within the check's budget; a replayed one is the verdict and ends the loop.
+    keyed.retry = await send();
+    keyed.waits = 0;
+    while (keyed.retry.status === 429 && !isReplayOf(keyed.retry, keyed.probe) && keyed.waits < MAX_KEYED_WAITS) {
+      keyed.waits++;
+      await raw.pause(Math.min(MAX_RETRY_AFTER_MS, Math.max(1000, parseRetryAfter(keyed.retry.headers.get('retry-after'), keyed.retry.headers.get('date')) ?? backoffMs(keyed.waits))));
+      keyed.retry = await send();
+    }
   }
   return out;
+}
+
+/** Fresh 429s a keyed retry waits out before IDEM-6 is not judged (each wait is the 429's own Retry-After). */
+const MAX_KEYED_WAITS = 6;
+
+/** A 429 answered from a store: marked as a replay, or carrying the first 429's request id. */
+export function isReplayOf(reply: Reply, first: Reply): boolean {
+  return reply.headers.get('idempotent-replayed') === 'true' || (reply.status === 429 && reply.json?.error?.request_id !== undefined && reply.json?.error?.request_id === first.json?.error?.request_id);
 }
 
 /**

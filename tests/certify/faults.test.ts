@@ -30,13 +30,16 @@ const FUZZ_ALSO: Record<string, string> = {
 async function expectCaught(name: string, fault: FaultInfo, family: string, args: string[]): Promise<string[]> {
   const run = await runCertify(['--mock-fault', name, '--mock-transport', 'msw', '--strict', '--job-timeout', '3', '--quiet', ...args]);
   expect(run.doc, `no compliance.json; stderr: ${run.stderr.slice(0, 500)}`).toBeDefined();
-  const failing = run.doc!.checks.filter((c) => c.status === 'fail' || c.status === 'error');
-  for (const c of failing) caught.add(c.id);
-  expect(failing.map((c) => c.id), `${name} went unnoticed`).not.toEqual([]);
+  // Only a `fail` is a catch: an `error` (not judged, out of time, a transport error) says the check could not judge.
+  const failed = run.doc!.checks.filter((c) => c.status === 'fail');
+  const errored = run.doc!.checks.filter((c) => c.status === 'error');
+  for (const c of failed) caught.add(c.id);
+  expect(failed.map((c) => c.id), `${name} went unnoticed (errors: ${errored.map((c) => `${c.id}: ${c.message.slice(0, 120)}`).join('; ') || 'none'})`).not.toEqual([]);
   expect(run.code).toBe(1);
-  for (const c of failing) expect(c.family, `${c.id} failed for ${name}: ${c.message.slice(0, 300)}`).toBe(family);
-  if (fault.rules.length > 0) expect(failing.some((c) => c.rule_ids.some((r) => fault.rules.includes(r))), 'a failing check cites the broken rule').toBe(true);
-  return failing.map((c) => c.id);
+  // Blame is precise: whatever failed or could not be judged is of the fault's family.
+  for (const c of [...failed, ...errored]) expect(c.family, `${c.id} ended ${c.status} for ${name}: ${c.message.slice(0, 300)}`).toBe(family);
+  if (fault.rules.length > 0) expect(failed.some((c) => c.rule_ids.some((r) => fault.rules.includes(r))), 'a check citing the broken rule ends fail').toBe(true);
+  return failed.map((c) => c.id);
 }
 
 describe.concurrent('certify catches every mock fault', () => {

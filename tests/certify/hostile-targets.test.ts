@@ -92,7 +92,7 @@ const hostiles: Record<string, () => Promise<string>> = {
   }),
   'answers correctly but 2 s late': () => around((_req, _res, pass) => { setTimeout(pass, 2000); }),
   'redirects to another origin': async () => {
-    const thief = await listen(createHttpServer((req, res) => { res.end(`stolen ${req.headers['x-api-key'] ?? ''}`); }));
+    const thief = await listen(createHttpServer((req, res) => { thiefSaw.push(String(req.headers['x-api-key'] ?? '(no key)')); res.end('stolen'); }));
     return around((req, res) => { res.writeHead(307, { location: `${thief}${req.url}` }).end(); });
   },
   'breaks HTTP framing': () => around((req) => { req.socket.end('HTTP/1.1 200 OK\r\nContent-Length: nonsense\r\nX: \u0000\r\n\r\n{}'); }),
@@ -101,6 +101,9 @@ const hostiles: Record<string, () => Promise<string>> = {
     socket.on('data', () => socket.end(Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28])));
   })),
 };
+
+/** The X-Api-Key of every request the redirect's other origin received. */
+const thiefSaw: string[] = [];
 
 interface Expectation { code: number; transport?: RegExp; only: string }
 const EXPECT: Record<string, Expectation> = {
@@ -155,6 +158,12 @@ describe('hostile targets: bounded, clear, right exit code, the transport report
     // A check that could not run because of the transport is an error, never a fail.
     for (const c of doc.checks) if (c.transport && c.status === 'fail') expect(c.message, `${c.id} failed though the transport broke`).not.toMatch(/^transport: /);
     console.log(`${name}: exit ${run.code} after ${(run.ms / 1000).toFixed(1)} s; transport ${JSON.stringify(doc.transport.by_kind)}; ${doc.summary.fail} failed, ${doc.summary.error} errored`);
+  }, BOUND_MS + 60_000);
+
+  it('a redirect to another origin is not followed: the other origin gets no request, so no key', async () => {
+    const run = await runs.get('redirects to another origin');
+    expect(run.code).toBe(1);
+    expect(thiefSaw, 'what the other origin received').toEqual([]);
   }, BOUND_MS + 60_000);
 
   it('a capped body is kept to 1 MiB and marked truncated', async () => {

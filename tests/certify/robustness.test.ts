@@ -18,7 +18,6 @@ const configFile = (content: unknown): string => {
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
 };
-const target = ['--target', 'http://127.0.0.1:9', '--api-key', 'jc_k1', '--video-url', 'https://media.example.com/v.mp4'];
 
 describe('bad configuration: exit 2 at once, one clear line, nothing written', () => {
   it.each([
@@ -35,7 +34,6 @@ describe('bad configuration: exit 2 at once, one clear line, nothing written', (
     ['a config file that is not JSON', ['--config', configFile('{ apiKey: k }')], {}, /not valid JSON/],
     ['a config file that is not an object', ['--config', configFile([1, 2])], {}, /expected a JSON object of settings/],
     ['a bad key in a config file, not shown', ['--config', configFile({ apiKey: 'jc_secret_tab\there' })], {}, /key "apiKey" contains white space/],
-    ['a production host for LOAD', [...target.slice(0, 1), 'https://api.removebgvideo.com', ...target.slice(2), '--profile', 'full', '--allow-load'], {}, /refusing to load api\.removebgvideo\.com: it is a production host/],
   ])('%s', async (_label, args, env, message) => {
     const out = join(tmp(), 'never-written');
     const hasOut = (args as string[]).includes('--out');
@@ -49,6 +47,28 @@ describe('bad configuration: exit 2 at once, one clear line, nothing written', (
     for (const secret of ['jc_secret_line1', 'jc_secret_line2', 'jc_secret_tab', 'jc key']) expect(run.stderr).not.toContain(secret);
     // Bounded: the /proc case used to hang forever in Node's recursive mkdir.
     expect(run.ms).toBeLessThan(15_000);
+  }, 30_000);
+});
+
+describe('a production host: exit 2 before a single request', () => {
+  // A loopback server listed as "production" stands in for the vendor's host: no test sends anything to a real one.
+  let server: Server;
+  let url = '';
+  let counted = 0;
+  beforeAll(async () => {
+    server = createServer((req, res) => { counted++; res.writeHead(503).end(); });
+    url = await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+  });
+  afterAll(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+
+  it('refuses LOAD against a loopback host put on JOBCERT_PRODUCTION_HOSTS, even with --allow-load', async () => {
+    const out = join(tmp(), 'never-written');
+    const run = await runCertify(['--target', url, '--api-key', 'jc_k1', '--video-url', 'https://media.example.com/v.mp4', '--profile', 'full', '--allow-load', '--out', out], { out: false, timeoutMs: 20_000, env: { JOBCERT_PRODUCTION_HOSTS: 'api.removebgvideo.com,127.0.0.1' } });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/refusing to load 127\.0\.0\.1:\d+: it is a production host/);
+    expect(run.stderr.trim().split('\n'), 'one line').toHaveLength(1);
+    expect(counted, 'requests that reached the "production" host').toBe(0);
+    expect(existsSync(out), 'nothing half-written').toBe(false);
   }, 30_000);
 });
 

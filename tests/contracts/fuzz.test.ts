@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { validatorFor } from '../../contracts/ajv.js';
 import { historyProblem, type ModelJob } from '../../contracts/fuzz/lifecycle.js';
 import { invalidCase, mutationsOf, type InvalidCase } from '../../contracts/fuzz/invalid.js';
-import { expectCreate, expectStart } from '../../contracts/fuzz/oracle.js';
+import { expectCreate, expectStart, outcomesOf, type Expected } from '../../contracts/fuzz/oracle.js';
 import { namesField } from '../../contracts/fuzz/param.js';
 import { RAW_TEMPLATES, rawCase } from '../../contracts/fuzz/raw.js';
 import { shapeOf, walk, type Shape } from '../../contracts/fuzz/shape.js';
@@ -134,6 +134,39 @@ describe('targeted violations', () => {
       if (c.expected.params) expect(c.expected.params.some((p) => namesField(r.json.error.param, p)), `${label}: param ${r.json.error.param} vs ${c.expected.params.join(', ')}`).toBe(true);
     }
     expect([...rules].sort()).toEqual(['VAL-1', 'VAL-2', 'VAL-3', 'VAL-4']);
+  });
+});
+
+describe('choices SPEC leaves open (contracts/choices.ts): the oracle predicts the set', () => {
+  const matches = (r: { status: number; json?: { error?: { code?: string; param?: unknown } } }, e: Expected): boolean =>
+    r.status === e.status && (e.code === undefined || r.json?.error?.code === e.code) && (!e.params || e.params.some((p) => namesField(r.json?.error?.param, p)));
+
+  it('VAL-3: a pro draft without a prompt may be accepted or refused (400 invalid_request naming text_prompt); with a prompt, only accepted', () => {
+    const draft = { video_url: VIDEO, model: 'pro', auto_start: false } as CreateJobRequest;
+    const e = expectCreate(draft);
+    expect(outcomesOf(e).map((o) => [o.status, o.code ?? null, o.rule])).toEqual([[200, null, 'VAL-1'], [400, 'invalid_request', 'VAL-3']]);
+    expect(e.alternatives?.[0]?.choice).toBe('VAL-3 pro draft without a prompt');
+    expect(outcomesOf(expectCreate({ ...draft, text_prompt: 'person' }))).toHaveLength(1);
+    expect(outcomesOf(expectCreate(draft, { requirePromptForPro: false }))).toHaveLength(1);
+    // A body one violation away from that base may be refused for either fault.
+    expect(expectCreate({ ...draft, output_format: 'avi' } as unknown as CreateJobRequest).params).toEqual(expect.arrayContaining(['output_format', 'text_prompt']));
+  });
+
+  it('every answer of the mock and of the variant that takes the other side is in the predicted set, and both sides are taken', () => {
+    const creates = fc.sample(validCreate({ videos, overrides: { auto_start: fc.constant(false) } }), { numRuns: 400, seed: 51 });
+    const invalid = fc.sample(invalidCase({ videos, startShare: 0 }), { numRuns: 600, seed: 52 });
+    const taken = new Set<string>();
+    for (const variants of [[], ['pro-draft-rejected']]) {
+      const h = setup({ variants });
+      for (const body of [...creates, ...invalid.map((c) => c.body as CreateJobRequest)]) {
+        const e = expectCreate(body);
+        const r = h.call('POST', '/v1/jobs', { body });
+        const hit = outcomesOf(e).find((o) => matches(r, o));
+        expect(hit, `${variants.join('+') || 'the mock'}: ${JSON.stringify(body).slice(0, 160)} got ${r.status} ${r.text.slice(0, 120)}; predicted ${outcomesOf(e).map((o) => o.status).join(' or ')}`).toBeDefined();
+        if (e.alternatives) taken.add(hit === e ? 'main' : 'alternative');
+      }
+    }
+    expect([...taken].sort()).toEqual(['alternative', 'main']);
   });
 });
 

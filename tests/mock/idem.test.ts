@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createEngine, startHttpServer } from '../../mocks/index.js';
 import { KEYS, setup, VIDEO } from './harness.js';
 
 const withKey = (k: string) => ({ headers: { 'idempotency-key': k } });
@@ -71,13 +72,25 @@ describe('IDEM rules', () => {
     expect(f.start(fid, { model: 'human' }, withKey('k')).status).toBe(200);
   });
 
-  it('IDEM-3: concurrent duplicates have one effect (the engine serializes; the rest replay)', async () => {
-    const h = setup();
-    const id = h.draft();
-    const replies = await Promise.all(Array.from({ length: 8 }, async () => h.start(id, {}, withKey('race'))));
-    expect(new Set(replies.map((r) => r.status))).toEqual(new Set([200]));
-    expect(replies.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(7);
-    expect(h.events(id).json.events).toHaveLength(1);
+  // Over a real socket, eight requests in flight at once: the engine is synchronous, so without the
+  // idem-in-progress variant the first to arrive finishes before the next is read and the rest replay it;
+  // with it the key stays in progress while the first answer is held back, and the others get 409.
+  it.each([[[], 'replay'], [['idem-in-progress'], '409 idempotency_in_progress']] as const)('IDEM-3: concurrent duplicates over HTTP have one effect (variants %j: the others %s)', async (variants, others) => {
+    const server = await startHttpServer(createEngine({ variants: [...variants], rateLimit: false, processingMs: 60_000 }));
+    try {
+      const post = (path: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'x-api-key': KEYS.primary, 'content-type': 'application/json', ...headers }, body: JSON.stringify(path === '/v1/jobs' ? { video_url: VIDEO, auto_start: false } : {}) });
+      const id = ((await (await post('/v1/jobs')).json()) as { id: string }).id;
+      const replies = await Promise.all(Array.from({ length: 8 }, () => post(`/v1/jobs/${id}/start`, { 'idempotency-key': 'race' })));
+      const bodies = await Promise.all(replies.map(async (r) => ({ status: r.status, replayed: r.headers.get('idempotent-replayed'), code: ((await r.json()) as { error?: { code?: string } }).error?.code })));
+      expect(bodies.filter((b) => b.status === 200 && b.replayed !== 'true'), 'originals').toHaveLength(1);
+      const rest = bodies.filter((b) => !(b.status === 200 && b.replayed !== 'true'));
+      if (others === 'replay') expect(rest.every((b) => b.status === 200 && b.replayed === 'true'), JSON.stringify(rest)).toBe(true);
+      else expect(rest.every((b) => b.status === 409 && b.code === 'idempotency_in_progress'), JSON.stringify(rest)).toBe(true);
+      const events = (await (await fetch(`${server.url}/v1/usage/events?job_id=${id}`, { headers: { 'x-api-key': KEYS.primary } })).json()) as { events: unknown[] };
+      expect(events.events, 'one charge').toHaveLength(1);
+    } finally {
+      await server.close();
+    }
   });
 
   it('IDEM-4: keys are scoped per API key; idem-global-keys shares them', () => {

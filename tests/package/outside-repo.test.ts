@@ -1,6 +1,6 @@
 // The package works outside this repository: `npm pack` (prepack builds dist/),
-// installed into an empty folder elsewhere with its dependencies from the
-// registry and nothing from the clone, then used as a CI job or a partner
+// installed into an empty folder elsewhere, offline, with its dependencies
+// from the npm cache that `npm ci` filled (consumer-lock.ts) and nothing from the clone, then used as a CI job or a partner
 // would: `npx jobcert --version`, `npx jobcert certify` against the embedded
 // mock, `npx jobcert mock --port 0`, and the programmatic API and types from
 // TypeScript. Sizes and the --help start time are printed for the record.
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../certify/run-certify.js';
+import { consumerLock } from './consumer-lock.js';
 
 let project = '';
 let tarball = '';
@@ -32,8 +33,14 @@ beforeAll(() => {
   const out = execFileSync('npm', ['pack', '--pack-destination', packs, '--silent'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
   tarball = join(packs, out.trim().split('\n').pop() as string);
   project = mkdtempSync(join(tmpdir(), 'jobcert-consumer-'));
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball, '@types/node@20.19.43', 'typescript@5.9.3'], { cwd: project, timeout: 300_000, stdio: 'ignore' });
+  const extra = { '@types/node': '20.19.43', typescript: '5.9.3' };
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module', dependencies: { jobcert: `file:${tarball}`, ...extra } }));
+  writeFileSync(join(project, 'package-lock.json'), JSON.stringify(consumerLock(ROOT, tarball, extra), null, 2));
+  // Offline, from the cache `npm ci` filled: npm test needs no network.
+  const install = spawnSync('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, timeout: 300_000, encoding: 'utf8' });
+  if (install.status !== 0) {
+    throw new Error(`installing the packed tarball offline from the npm cache failed (run \`npm ci\` in the repository first, so the cache holds every dependency): ${(install.stderr || install.stdout).trim().split('\n').slice(0, 6).join(' | ')}`);
+  }
 }, 480_000);
 
 describe('jobcert installed from its tarball into an empty project', () => {

@@ -8,7 +8,7 @@ export const listUsageEvents: RouteHandler = (ctx) => {
   if (ctx.state.faults.has('auth-rejects-valid-key')) return fail({ code: 'invalid_api_key', message: 'X-Api-Key is not a valid key' });
   const jobId = ctx.query.get('job_id');
   if (jobId === '') return fail({ code: 'invalid_request', message: 'job_id must not be empty', param: 'job_id' });
-  const events = ctx.state.jobs.events((ctx.account as Account).name, jobId ?? undefined);
+  const events = ctx.state.jobs.events((ctx.account as Account).name, ctx.now, jobId ?? undefined);
   return json(200, { events: events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) });
 };
 
