@@ -32,7 +32,7 @@ function writeResponse(res: ServerResponse, out: MockResponse): void {
   if (res.destroyed) return;
   // The mock's side of §1's framing choice is Content-Length (the chunked variant takes the other);
   // without it node:http would frame the answer chunked because the head is written first.
-  if (out.body !== null && out.headers['content-length'] === undefined) out.headers['content-length'] = String(typeof out.body === 'string' ? Buffer.byteLength(out.body) : out.body.byteLength);
+  if (out.body !== null && out.headers['content-length'] === undefined && out.headers['Content-Length'] === undefined) out.headers['content-length'] = String(typeof out.body === 'string' ? Buffer.byteLength(out.body) : out.body.byteLength);
   res.writeHead(out.status, out.headers);
   res.end(out.body ?? undefined);
 }

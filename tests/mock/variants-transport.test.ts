@@ -167,6 +167,18 @@ describe('§1 transport variants on a real socket', () => {
     }
   });
 
+  it.each([[[]], [['header-case']]] as const)('§1 transport: the mock\'s own framing is one Content-Length, never chunked (variants %j)', async (variants) => {
+    const server = await serve(...variants);
+    const { responses } = await rawSession(server.port, [{ text: GET('/v1/jobs?limit=1') }, { text: GET('/health', null) }], 100);
+    expect(responses).toHaveLength(2);
+    for (const r of responses) {
+      const lengths = r.head.split('\r\n').filter((line) => /^content-length:/i.test(line));
+      expect(lengths, r.head).toHaveLength(1);
+      expect(Number(lengths[0]!.split(':')[1])).toBe(Buffer.byteLength(r.body));
+      expect(r.headers['transfer-encoding']).toBeUndefined();
+    }
+  });
+
   it('§1 transport: chunked sends bodies as several chunks, Transfer-Encoding: chunked and no Content-Length', async () => {
     const server = await serve('chunked');
     const { responses } = await rawSession(server.port, [{ text: GET('/v1/jobs?limit=1') }, { text: GET('/health', null) }, { text: GET('/v1/jobs', null) }], 100);
