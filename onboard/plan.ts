@@ -5,6 +5,7 @@
  * (the nth create, start, read or download of a source), not by time.
  */
 import { CONDITION_NAMES, CONDITIONS, type Action, type ConditionName, type Op, type Processing } from './conditions.js';
+import { rng } from '../mocks/engine/seeded.js';
 
 export type Profile = 'quick' | 'full';
 
@@ -42,17 +43,6 @@ export interface PlanOptions {
   holdMs: number;
 }
 
-/** mulberry32: tiny, fast and good enough to shuffle a plan reproducibly. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
 function shuffle<T>(r: () => number, items: T[]): T[] {

@@ -3,19 +3,9 @@
  * may only break a check together, so `npm test` certifies a few combinations
  * drawn from a seed it prints (a failure names the seed to draw them again).
  */
+import { rng } from './seeded.js';
 import { VARIANT_NAMES, VARIANTS, type VariantInfo, type VariantName } from './variants.js';
 
-/** mulberry32: a small seeded generator, so a seed draws the same combinations on every machine. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const info = (v: VariantName): VariantInfo => VARIANTS[v] as VariantInfo;
 
@@ -30,7 +20,7 @@ export function compatible(variants: readonly VariantName[]): boolean {
  * `exclude` leaves out variants that need a machine to themselves (a 1,000/s bucket).
  */
 export function randomCombinations(seed: number, count: number, size: number, exclude: (v: VariantName) => boolean = () => false): VariantName[][] {
-  const next = generator(seed);
+  const next = rng(seed);
   const pool = VARIANT_NAMES.filter((v) => !exclude(v));
   const out: VariantName[][] = [];
   for (let i = 0; i < count; i++) {
