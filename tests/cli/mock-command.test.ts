@@ -15,23 +15,28 @@ describe('jobcert mock', () => {
     const child = spawn(process.execPath, [BIN, 'mock', '--port', '0', '--api-key', 'k-one', '--alt-api-key', 'k-two', '--broke-api-key', 'k-three', '--fault', 'rate-no-limit', '--processing-ms', '10'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 15_000);
-      child.stdout.on('data', () => {
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m && out.includes('Ctrl-C')) { clearTimeout(timer); resolve(m[1] as string); }
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 15_000);
+        child.stdout.on('data', () => {
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m && out.includes('Ctrl-C')) { clearTimeout(timer); resolve(m[1] as string); }
+        });
       });
-    });
-    expect(out).toMatch(/primary\s+key k-one/);
-    expect(out).toMatch(/second\s+key k-two/);
-    expect(out).toMatch(/zero-credit\s+key k-three/);
-    expect(out).toMatch(/faults\s+rate-no-limit/);
-    const ok = await fetch(`${url}/v1/jobs`, { headers: { 'x-api-key': 'k-one' } });
-    expect(ok.status).toBe(200);
-    const old = await fetch(`${url}/v1/jobs`, { headers: { 'x-api-key': 'jc_test_primary_7d1f0c' } });
-    expect(old.status).toBe(401); // the default key was replaced (AUTH-2)
-    const code = await new Promise<number | null>((resolve) => { child.on('exit', resolve); child.kill('SIGINT'); });
-    expect(code).toBe(0);
+      expect(out).toMatch(/primary\s+key k-one/);
+      expect(out).toMatch(/second\s+key k-two/);
+      expect(out).toMatch(/zero-credit\s+key k-three/);
+      expect(out).toMatch(/faults\s+rate-no-limit/);
+      const ok = await fetch(`${url}/v1/jobs`, { headers: { 'x-api-key': 'k-one' } });
+      expect(ok.status).toBe(200);
+      const old = await fetch(`${url}/v1/jobs`, { headers: { 'x-api-key': 'jc_test_primary_7d1f0c' } });
+      expect(old.status).toBe(401); // the default key was replaced (AUTH-2)
+      const code = await new Promise<number | null>((resolve) => { child.on('exit', resolve); child.kill('SIGINT'); });
+      expect(code).toBe(0);
+    } finally {
+      // Reaped whatever failed above: a mock left listening would outlive the test run.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 
   it.each([
@@ -58,8 +63,10 @@ describe('jobcert mock', () => {
     const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
       const c = spawn(process.execPath, [BIN, 'mock', '--port', String(port)], { cwd: ROOT });
       let err = '';
+      // A mock that started anyway would serve forever: bounded, then reaped.
+      const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
       c.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-      c.on('exit', (code) => resolve({ code, err }));
+      c.on('exit', (code) => { clearTimeout(timer); resolve({ code, err }); });
     });
     blocker.close();
     expect(r.code).toBe(2);

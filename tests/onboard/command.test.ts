@@ -110,7 +110,9 @@ describe('jobcert onboard: stopping and serving', () => {
     // The "deployed worker": started by someone else, pointed at what --serve printed, logging to a file.
     const fd = openSync(logFile, 'w');
     const worker = spawn(process.execPath, [join(CLIENTS, 'good-client.mjs'), '--job-timeout', '5'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', fd, fd] });
-    const exit = await new Promise<number | null>((resolve) => worker.on('exit', resolve));
+    // Bounded and reaped: a worker that never finishes must not outlive the test.
+    const reaper = setTimeout(() => worker.kill('SIGKILL'), 60_000);
+    const exit = await new Promise<number | null>((resolve) => worker.on('exit', (code) => { clearTimeout(reaper); resolve(code); }));
     closeSync(fd);
     expect(exit).not.toBeNull();
     run.child.kill('SIGINT');

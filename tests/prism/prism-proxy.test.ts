@@ -25,10 +25,14 @@ async function freePort(): Promise<number> {
 
 interface Proxy { url: string; child: ChildProcess; output: string[] }
 
+/** Every Prism started, killed after the file whether or not it came up (one failing to start must not leave the others running). */
+const spawned: ChildProcess[] = [];
+
 async function startPrism(upstream: string, errors: boolean): Promise<Proxy> {
   const port = await freePort();
   const args = ['proxy', 'contracts/openapi.yaml', upstream, '--host', '127.0.0.1', '--port', String(port), ...(errors ? ['--errors'] : [])];
   const child = spawn(PRISM, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawned.push(child);
   const output: string[] = [];
   child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
@@ -112,7 +116,7 @@ describe('Prism validation proxy in front of the mock', () => {
   }, 90_000);
 
   afterAll(async () => {
-    for (const p of [strict, lenient, strictOnFaulty]) p?.child.kill('SIGKILL');
+    for (const child of spawned) child.kill('SIGKILL');
     await Promise.all([clean?.close(), faulty?.close()]);
   });
 
