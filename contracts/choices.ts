@@ -86,6 +86,8 @@ export const CHOICES: readonly Choice[] = [
     sides: [mock('accepted, the prompt required at start'), side('rejected at create, 400 invalid_request (text_prompt)', 'pro-draft-rejected')], oracle: 'contracts/fuzz/oracle.ts predicts both (policyReadings)' },
   { id: 'charge-timing', rules: ['IDEM-1', 'IDEM-5'], unsaid: 'SPEC charges once per start ("charged once per start (one charge event)") but does not say when: at the start or when the run ends',
     sides: [mock('charged at the start'), side('charged when the run ends (completed or failed)', 'charge-on-completion')], oracle: 'suites/lib/api.ts settledCharges reads a job\'s charges once its run ended; the FUZZ model lets the last run\'s charge be pending while it processes' },
+  { id: 'usage-filter', rules: ['AUTH-4'], unsaid: 'SPEC does not say what GET /v1/usage/events?job_id= answers for a job the key cannot see',
+    sides: [mock('200 with no events'), side('404 not_found, as a read of that job', 'usage-filter-404')], oracle: 'a stranger\'s filter must get what a job that does not exist gets: no events, or the same 404' },
   { id: 'processing-time', rules: ['LIFE-3'], spec: 'a started job reaches a terminal state within the caller\'s job timeout',
     sides: [mock('300 ms'), side('3 s', 'slow-processing'), side('at once: the first read shows it terminal', 'instant-processing')], oracle: 'polling waits up to the job timeout; the model allows any state a start may have reached' },
   { id: 'should-challenge', rules: ['AUTH-6'], spec: 'SHOULD rules are reported as `recommended`: a failure is shown but does not fail the gate unless the user asks (`--strict`).',

@@ -82,7 +82,7 @@ export interface paths {
         };
         /**
          * List credit events
-         * @description The calling key's credit events, one `charge` per start.
+         * @description The calling key's credit events, one `charge` per start. SPEC leaves unsaid what the `job_id` filter answers for a job the key cannot see (another key's, or none): an empty list, or the 404 a read of that job gets (contracts/choices.ts, usage-filter).
          */
         get: operations["listUsageEvents"];
         put?: never;
@@ -620,6 +620,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             504: components["responses"]["GatewayTimeout"];

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { allowedStatuses, creditsOfStart, historyProblem, observe, startOutcomes, terminalOf, type ModelJob, type Owner, type Source } from '../../contracts/fuzz/lifecycle.js';
 import type { Model } from '../../contracts/policy.js';
 import { canonicalJson, replayMismatch, type Answer } from '../../contracts/replay.js';
-import { errorOf, expectServed, statusesOf } from '../lib/api.js';
+import { errorOf, expectServed, missingJobId, statusesOf } from '../lib/api.js';
 import type { Client, Reply } from '../lib/client.js';
 import type { RunConfig } from '../lib/config.js';
 import { broken } from '../lib/errors.js';
@@ -266,7 +266,16 @@ class Usage extends Read {
   protected readonly name = 'usage';
   protected byOwner(r: Real, w: World, job: ModelJob): Promise<void> { return usageAndJudge(r, w, job); }
   protected async byStranger(r: Real, w: World, job: ModelJob, stranger: Owner): Promise<void> {
-    const reply = await send(r.client, 'GET', `/v1/usage/events?job_id=${encodeURIComponent(job.id)}`, { key: stranger });
+    const filter = (id: string): Promise<Reply> => send(r.client, 'GET', `/v1/usage/events?job_id=${encodeURIComponent(id)}`, { key: stranger });
+    const reply = await filter(job.id);
+    // What the filter answers for a job the key cannot see is the provider's (contracts/choices.ts, usage-filter):
+    // no events, or a 404; AUTH-4 asks that another key's job look exactly like one that does not exist.
+    if (reply.status === 404) {
+      if (errorOf(reply).code !== 'not_found') broken('AUTH-4', `the ${stranger} key's usage filter on ${jobName(w, job)} of the ${job.owner} key answered 404 ${errorOf(reply).code}, not not_found`);
+      const none = await filter(missingJobId(job.id));
+      if (none.status !== 404) broken('AUTH-4', `the ${stranger} key's usage filter answers 404 for ${jobName(w, job)} of the ${job.owner} key but ${none.status} for a job that does not exist: another key's job must look like a missing one`);
+      return;
+    }
     expectServed(reply, 'reading usage events');
     const seen = ((reply.json?.events ?? []) as { job_id?: string }[]).filter((e) => e.job_id === job.id);
     if (seen.length > 0) broken('AUTH-4', `the ${stranger} key sees ${seen.length} usage event(s) of ${jobName(w, job)} of the ${job.owner} key`);

@@ -111,3 +111,18 @@ describe('a choice SPEC leaves unsaid: when a start is charged', () => {
     expect(h.events(failing).json.events).toHaveLength(1);
   });
 });
+
+describe('a choice SPEC leaves unsaid: the usage filter on a job the key cannot see', () => {
+  it('AUTH-4: usage-filter-404 answers 404 not_found for another key\'s job and for none, as the default answers both with no events', () => {
+    const h = withVariant('usage-filter-404');
+    const theirs = h.draft({}, KEYS.second);
+    for (const id of [theirs, 'job_none']) {
+      const r = h.events(id);
+      expect([r.status, r.json.error.code]).toEqual([404, 'not_found']);
+    }
+    expect(h.events(h.draft()).status).toBe(200);
+    const plain = setup();
+    const other = plain.draft({}, KEYS.second);
+    for (const id of [other, 'job_none']) expect([plain.events(id).status, plain.events(id).json.events]).toEqual([200, []]);
+  });
+});

@@ -8,6 +8,8 @@ export const listUsageEvents: RouteHandler = (ctx) => {
   if (ctx.state.faults.has('auth-rejects-valid-key')) return fail({ code: 'invalid_api_key', message: 'X-Api-Key is not a valid key' });
   const jobId = ctx.query.get('job_id');
   if (jobId === '') return fail({ code: 'invalid_request', message: 'job_id must not be empty', param: 'job_id' });
+  // SPEC leaves unsaid what the filter answers for a job the key cannot see: an empty list (the mock), or the 404 a read of that job gets (the variant).
+  if (jobId !== null && ctx.state.variants.has('usage-filter-404') && !ctx.state.jobs.get(jobId, (ctx.account as Account).name, ctx.now)) return fail({ code: 'not_found', message: 'Job not found', param: 'job_id' });
   const events = ctx.state.jobs.events((ctx.account as Account).name, ctx.now, jobId ?? undefined);
   return json(200, { events: events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) });
 };
