@@ -12,6 +12,11 @@ export interface FaultInfo {
   rules: string[];
   description: string;
   /**
+   * Checks that must end `fail` on this fault, by id: the fault table
+   * (tests/certify/faults.test.ts) proves each one with it.
+   */
+  checks?: readonly string[];
+  /**
    * Set when only that family's checks catch it: FUZZ for a bug no example
    * shows (a rare shape, one value past a bound, a rare sequence). The fault
    * still breaks a rule of `family`; certify must fail on it through FUZZ.
@@ -41,7 +46,7 @@ export const FAULTS = {
   'idem-stores-errors': { family: 'IDEM', rules: ['IDEM-6'], description: '429 responses are stored and replayed' },
   'idem-third-start-double-charge': { family: 'IDEM', rules: ['IDEM-5'], caughtBy: 'FUZZ', description: 'the third start of a job that failed twice is charged twice the credits' },
   'obs-no-request-id-on-errors': { family: 'OBS', rules: ['OBS-1'], description: 'error responses carry no X-Request-Id' },
-  'obs-reused-request-ids': { family: 'OBS', rules: ['OBS-1'], description: 'request ids repeat every 4 requests' },
+  'obs-reused-request-ids': { family: 'OBS', rules: ['OBS-1'], checks: ['obs.request-id-unique', 'obs.request-id-unique-run'], description: 'request ids repeat every 4 requests' },
   'obs-error-id-mismatch': { family: 'OBS', rules: ['OBS-2'], description: "error.request_id differs from X-Request-Id" },
   'obs-start-wrong-id': { family: 'OBS', rules: ['OBS-3'], description: "start answers with an id other than the path's job_id" },
   'obs-history-wrong-request-id': { family: 'OBS', rules: ['OBS-3'], description: 'history entries carry a request id no request had' },
@@ -69,7 +74,11 @@ export const FAULTS = {
   'life-history-duplicates': { family: 'LIFE', rules: ['LIFE-4'], description: 'the terminal transition is recorded twice' },
   'life-no-credit-check': { family: 'LIFE', rules: ['LIFE-5'], description: 'a key without credits can start jobs' },
   'life-artifact-wrong-type': { family: 'LIFE', rules: ['LIFE-6'], description: 'artifacts are served as application/octet-stream' },
-  'schema-job-shape': { family: 'SCHEMA', rules: [], description: 'job responses omit created_at and send credits_charged as a string' },
+  'schema-job-shape': { family: 'SCHEMA', rules: [], checks: ['schema.getJob', 'schema.listJobs'], description: 'job responses omit created_at and send credits_charged as a string' },
+  'schema-create-shape': { family: 'SCHEMA', rules: [], checks: ['schema.createJob'], description: 'create answers send success as the string "true"' },
+  'schema-start-shape': { family: 'SCHEMA', rules: [], checks: ['schema.startJob'], description: 'start answers leave out status' },
+  'schema-usage-shape': { family: 'SCHEMA', rules: [], checks: ['schema.listUsageEvents'], description: 'usage events send credits as a string' },
+  'schema-health-shape': { family: 'SCHEMA', rules: [], checks: ['schema.getHealth'], description: '/health answers {"status": "OK"} instead of "ok"' },
   'load-latency': { family: 'LOAD', rules: [], description: 'every response is held back N ms (default 1000; engine option faultLatencyMs): latency thresholds fail' },
   'load-5xx-under-load': { family: 'LOAD', rules: ['ERR-3'], description: 'above 50 requests/s, one /v1 request in 4 gets 500 internal_error' },
 } as const satisfies Record<string, FaultInfo>;

@@ -50,6 +50,22 @@ describe('schema conformance of the mock', () => {
     expect(violations.map((v) => v.message)).toEqual(expect.arrayContaining([expect.stringMatching(/created_at/), expect.stringMatching(/credits_charged must be integer/)]));
   });
 
+  it.each([
+    ['schema-create-shape', 'POST /v1/jobs', /success must be boolean/],
+    ['schema-start-shape', 'POST /v1/jobs/{id}/start', /required property 'status'/],
+    ['schema-usage-shape', 'GET /v1/usage/events', /credits must be integer/],
+    ['schema-health-shape', 'GET /health', /status must be equal to constant/],
+  ] as const)('%s breaks only its operation\'s answer (%s)', (fault, operation, message) => {
+    const seen = session(setup({ faults: [fault] }));
+    const broken = seen.filter((s) => s.r.status === 200).map((s) => ({ s, v: checkResponse({ method: s.method, path: s.path, status: s.r.status, headers: s.r.headers, body: s.r.json }) })).filter((x) => x.v.length > 0);
+    expect(broken.length).toBeGreaterThan(0);
+    const op = (method: string, path: string): string => `${method} ${path.split('?')[0]!.replace(/^\/v1\/jobs\/[^/]+\/start$/, '/v1/jobs/{id}/start')}`;
+    for (const { s, v } of broken) {
+      expect(op(s.method, s.path), 'only the operation the fault names').toBe(operation);
+      expect(v.map((x) => x.message).join('; ')).toMatch(message);
+    }
+  });
+
   it('an undocumented status is a violation', () => {
     expect(checkResponse({ method: 'GET', path: '/v1/jobs/x', status: 418, headers: {}, body: {} })[0]?.message).toMatch(/not documented/);
   });

@@ -77,7 +77,7 @@ export const createJob: RouteHandler = (ctx) => {
     account.balance -= credits;
     ctx.state.jobs.start(job, null, credits, ctx.now, ctx.requestId);
   }
-  return json(200, { success: true, id: job.id, status: s.auto_start ? 'processing' : 'created', message: s.auto_start ? 'Job created and started' : 'Job created' });
+  return json(200, { success: ctx.state.faults.has('schema-create-shape') ? 'true' : true, id: job.id, status: s.auto_start ? 'processing' : 'created', message: s.auto_start ? 'Job created and started' : 'Job created' });
 };
 
 function ownJob(ctx: RouteContext): JobRecord | undefined {
@@ -130,7 +130,7 @@ export const startJob: RouteHandler = (ctx) => {
   account.balance -= credits;
   ctx.state.jobs.start(job, stored as JobSettings, credits, ctx.now, ctx.requestId);
   const id = faults.has('obs-start-wrong-id') ? `${job.id}_run` : job.id;
-  return json(200, { success: true, id, status: 'processing', message: 'Job started' });
+  return json(200, faults.has('schema-start-shape') ? { success: true, id, message: 'Job started' } : { success: true, id, status: 'processing', message: 'Job started' });
 };
 
 export function jobJson(ctx: RouteContext, job: JobRecord): Record<string, unknown> {

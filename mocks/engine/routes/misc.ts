@@ -11,10 +11,11 @@ export const listUsageEvents: RouteHandler = (ctx) => {
   // SPEC leaves unsaid what the filter answers for a job the key cannot see: an empty list (the mock), or the 404 a read of that job gets (the variant).
   if (jobId !== null && ctx.state.variants.has('usage-filter-404') && !ctx.state.jobs.get(jobId, (ctx.account as Account).name, ctx.now)) return fail({ code: 'not_found', message: 'Job not found', param: 'job_id' });
   const events = ctx.state.jobs.events((ctx.account as Account).name, ctx.now, jobId ?? undefined);
-  return json(200, { events: events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) });
+  const asString = ctx.state.faults.has('schema-usage-shape');
+  return json(200, { events: events.map((e) => ({ ...e, ...(asString ? { credits: String(e.credits) } : {}), at: new Date(e.at).toISOString() })) });
 };
 
-export const getHealth: RouteHandler = () => json(200, { status: 'ok' });
+export const getHealth: RouteHandler = (ctx) => json(200, { status: ctx.state.faults.has('schema-health-shape') ? 'OK' : 'ok' });
 
 /** A few leading bytes of each format, so a downloaded artifact looks like what it claims to be. */
 const MAGIC: Record<string, number[]> = {
