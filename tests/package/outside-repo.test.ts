@@ -70,7 +70,8 @@ describe('jobcert installed from its tarball into an empty project', () => {
   }, 300_000);
 
   it('npx jobcert mock --port 0 answers /health', async () => {
-    const child = spawn('npx', ['--no-install', 'jobcert', 'mock', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: npx runs the mock as a grandchild, which a signal to npx alone leaves serving.
+    const child = spawn('npx', ['--no-install', 'jobcert', 'mock', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -84,7 +85,16 @@ describe('jobcert installed from its tarball into an empty project', () => {
       const res = await fetch(`${url}/health`);
       expect([res.status, await res.json()]).toEqual([200, { status: 'ok' }]);
     } finally {
-      child.kill('SIGINT');
+      const group = -(child.pid as number);
+      const exited = new Promise<void>((resolve) => { if (child.exitCode !== null || child.signalCode !== null) resolve(); else child.once('exit', () => resolve()); });
+      try { process.kill(group, 'SIGINT'); } catch { /* already gone */ }
+      const reaper = setTimeout(() => { try { process.kill(group, 'SIGKILL'); } catch { /* already gone */ } }, 5_000);
+      await exited;
+      // The mock itself, not only npx, goes: the group empties (the reaper's SIGKILL at the latest).
+      const alive = (): boolean => { try { process.kill(group, 0); return true; } catch { return false; } };
+      for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+      clearTimeout(reaper);
+      expect(alive(), 'the npx process group is reaped').toBe(false);
     }
   }, 60_000);
 
