@@ -420,7 +420,7 @@ async function runEpisode(config: RunConfig, found: Discovery, signal: AbortSign
   return out;
 }
 
-/** Fresh 429s a keyed retry waits out before IDEM-6 is not judged (each wait is the 429's own Retry-After). */
+/** Fresh 429s a keyed retry waits out (each by its own Retry-After); still throttled after them, the key did not recover (RATE-3). */
 const MAX_KEYED_WAITS = 6;
 
 /** A 429 answered from a store: marked as a replay, or carrying the first 429's request id. */
