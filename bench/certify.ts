@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Compliance } from '../scripts/certify/results.js';
+import type { Compliance } from '../core/results.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TARGETS_S = { none: 60, latency: 90 } as const;

@@ -4,26 +4,10 @@
  * credits (IDEM-5, IDEM-1, SPEC §1 Usage); a refused or throttled start is
  * charged nothing (RATE-5); a start with no clear answer at most once.
  */
+import type { BillingProblem, BillingResult } from '../core/load-results.js';
 import type { LedgerEntry } from './ledger.js';
 
 export interface UsageEventLike { job_id?: unknown; credits?: unknown; type?: unknown }
-
-export interface BillingProblem {
-  job_id: string;
-  kind: 'not-charged' | 'charged-twice' | 'wrong-credits' | 'charged-without-start';
-  detail: string;
-  rule: 'IDEM-5' | 'IDEM-1' | 'RATE-5' | 'credits';
-}
-
-export interface BillingResult {
-  jobs: number;
-  started: number;
-  unsure: number;
-  not_started: number;
-  charges: number;
-  credits: number;
-  problems: BillingProblem[];
-}
 
 /** Pure: `events` are every usage event of the keys involved; events of other jobs are ignored. */
 export function evaluateBilling(entries: readonly LedgerEntry[], events: readonly UsageEventLike[]): BillingResult {

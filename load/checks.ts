@@ -5,19 +5,15 @@
  * `load.billing` (IDEM-5, IDEM-1, RATE-5, the credit formula); and one
  * `load.threshold.<expr>` per SLO threshold, measured value against limit.
  */
-import type { CheckResult, Status } from '../scripts/certify/results.js';
-import type { Exchange } from '../suites/lib/client.js';
+import { requestIdsOf } from '../core/exchange.js';
+import type { LoadResults, ScenarioResult } from '../core/load-results.js';
+import { checkResult, type CheckDraft, type CheckResult, type Status } from '../core/results.js';
 import type { ScenarioRecorder } from './recorder.js';
-import type { LoadResults, ScenarioResult } from './results.js';
 
-type Draft = Pick<CheckResult, 'id' | 'rule_ids' | 'title' | 'status' | 'message'> & { evidence?: Exchange[]; notes?: string[] };
-
-function check(d: Draft): CheckResult {
+/** A LOAD check counts the exchanges it keeps; the load's own requests are counted in the Load section (requests_sent). */
+function check(d: CheckDraft): CheckResult {
   const evidence = d.evidence ?? [];
-  return {
-    id: d.id, rule_ids: d.rule_ids, family: 'LOAD', level: 'must', title: d.title, status: d.status, message: d.message,
-    duration_ms: 0, requests: evidence.length, evidence, request_ids: evidence.flatMap((e) => (e.request_id ? [e.request_id] : [])), repro: null, notes: d.notes ?? [],
-  };
+  return checkResult({ ...d, requests: evidence.length, request_ids: requestIdsOf(evidence) });
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(x > 0 && x < 0.001 ? 3 : 1)}%`;
@@ -43,36 +39,36 @@ function scenarioChecks(s: ScenarioResult, rec: ScenarioRecorder | undefined): C
   if (s.status === 'not-run' || !rec) {
     const why = s.stop_reason ?? 'not run';
     return [
-      check({ id: id('ran'), rule_ids: [], title: titles.ran, status: 'skip', message: why }),
-      check({ id: id('no-5xx'), rule_ids: ['ERR-3'], title: titles.no5xx, status: 'skip', message: why }),
-      check({ id: id('retry-after'), rule_ids: ['RATE-2'], title: titles.retry, status: 'skip', message: why }),
-      check({ id: id('contract'), rule_ids: [], title: titles.contract, status: 'skip', message: why }),
+      check({ id: id('ran'), rules: [], title: titles.ran, status: 'skip', message: why }),
+      check({ id: id('no-5xx'), rules: ['ERR-3'], title: titles.no5xx, status: 'skip', message: why }),
+      check({ id: id('retry-after'), rules: ['RATE-2'], title: titles.retry, status: 'skip', message: why }),
+      check({ id: id('contract'), rules: [], title: titles.contract, status: 'skip', message: why }),
     ];
   }
   if (s.status === 'setup-failed') {
-    return [check({ id: id('ran'), rule_ids: [], title: titles.ran, status: 'error', message: s.stop_reason ?? 'setup failed' })];
+    return [check({ id: id('ran'), rules: [], title: titles.ran, status: 'error', message: s.stop_reason ?? 'setup failed' })];
   }
   const ranStatus: Status = s.status === 'stopped' && !BENIGN_STOP.test(s.stop_reason ?? '') ? 'fail' : 'pass';
   const fives = rec.status.filter((x) => x >= 500).length;
   const shown429 = s.all ? `${rec.rateLimit.responses} 429 responses (${pct(s.all.rate_limited_share)} of measured responses; expected when the load is above the key's limit)` : `${rec.rateLimit.responses} 429 responses`;
   return [
     check({
-      id: id('ran'), rule_ids: [], title: titles.ran, status: ranStatus,
+      id: id('ran'), rules: [], title: titles.ran, status: ranStatus,
       message: `${s.status === 'stopped' ? `${s.stop_reason}; ` : ''}${summaryLine(s)}`, notes: s.notes,
     }),
     check({
-      id: id('no-5xx'), rule_ids: ['ERR-3'], title: titles.no5xx, status: fives > 0 ? 'fail' : 'pass', evidence: rec.serverErrors,
+      id: id('no-5xx'), rules: ['ERR-3'], title: titles.no5xx, status: fives > 0 ? 'fail' : 'pass', evidence: rec.serverErrors,
       message: fives > 0 ? `${fives} of ${rec.status.length} responses were 5xx (${[...new Set(rec.status.filter((x) => x >= 500))].join(', ')})` : `${rec.status.length} responses, none 5xx (warm-up included)`,
     }),
     check({
-      id: id('retry-after'), rule_ids: ['RATE-2'], title: titles.retry, evidence: rec.rateLimit.evidence,
+      id: id('retry-after'), rules: ['RATE-2'], title: titles.retry, evidence: rec.rateLimit.evidence,
       status: rec.rateLimit.responses === 0 ? 'skip' : rec.rateLimit.badRetryAfter > 0 ? 'fail' : 'pass',
       message: rec.rateLimit.responses === 0 ? 'no 429 under this load: nothing to check'
         : rec.rateLimit.badRetryAfter > 0 ? `${rec.rateLimit.badRetryAfter} of ${shown429} had no valid Retry-After ≥ 1 s`
         : `${shown429}, each with a valid Retry-After ≥ 1 s`,
     }),
     check({
-      id: id('contract'), rule_ids: [], title: titles.contract, evidence: rec.contract.evidence,
+      id: id('contract'), rules: [], title: titles.contract, evidence: rec.contract.evidence,
       status: rec.contract.sampled === 0 ? 'skip' : rec.contract.violations > 0 ? 'fail' : 'pass',
       message: rec.contract.violations > 0
         ? `${rec.contract.violations} of ${rec.contract.sampled} sampled responses break the spec: ${[...new Set(rec.contract.evidence.flatMap((e) => e.violations.map((v) => v.message)))].slice(0, 3).join('; ')}`
@@ -83,14 +79,14 @@ function scenarioChecks(s: ScenarioResult, rec: ScenarioRecorder | undefined): C
 
 function billingCheck(results: LoadResults): CheckResult {
   const title = 'every start under load was charged exactly once, with the formula\'s credits; nothing else was charged';
-  const rule_ids = ['IDEM-5', 'IDEM-1', 'RATE-5'];
+  const rules = ['IDEM-5', 'IDEM-1', 'RATE-5'];
   const b = results.billing;
-  if (!b) return check({ id: 'load.billing', rule_ids, title, status: 'skip', message: 'no job was started' });
-  if (b.status === 'error') return check({ id: 'load.billing', rule_ids, title, status: 'error', message: b.message });
+  if (!b) return check({ id: 'load.billing', rules, title, status: 'skip', message: 'no job was started' });
+  if (b.status === 'error') return check({ id: 'load.billing', rules, title, status: 'error', message: b.message });
   const byKind = new Map<string, number>();
   for (const p of b.problems) byKind.set(p.kind, (byKind.get(p.kind) ?? 0) + 1);
   return check({
-    id: 'load.billing', rule_ids, title, status: b.problems.length > 0 ? 'fail' : 'pass',
+    id: 'load.billing', rules, title, status: b.problems.length > 0 ? 'fail' : 'pass',
     message: b.problems.length > 0
       ? `${b.problems.length} billing problems (${[...byKind].map(([k, n]) => `${n} ${k}`).join(', ')}), e.g. ${b.problems.slice(0, 3).map((p) => `${p.job_id} ${p.detail} [${p.rule}]`).join('; ')}`
       : `${b.started} accepted starts, ${b.charges} charge events, ${b.credits} credits: one charge each with the formula's credits; ${b.not_started} jobs not started, none charged; ${b.unsure} without a clear answer, none charged twice`,
@@ -104,7 +100,7 @@ export function loadChecks(results: LoadResults, recorders: ReadonlyMap<string, 
   out.push(billingCheck(results));
   for (const t of results.thresholds) {
     out.push(check({
-      id: t.id, rule_ids: /http_5xx/.test(t.expr) ? ['ERR-3'] : [], title: `threshold ${t.expr} (${t.scope})`,
+      id: t.id, rules: /http_5xx/.test(t.expr) ? ['ERR-3'] : [], title: `threshold ${t.expr} (${t.scope})`,
       status: t.pass ? 'pass' : 'fail', message: `measured ${t.display}, threshold ${t.limit}`,
     }));
   }

@@ -5,17 +5,9 @@
  * requests are capped; a run that meets too many 5xx or unanswered requests
  * stops early (the recorder applies that bound).
  */
+import type { LoadCaps } from '../core/load-results.js';
 
 export const DEFAULT_PRODUCTION_HOSTS: readonly string[] = ['api.removebgvideo.com'];
-
-export interface LoadCaps {
-  /** Warm-up plus measured seconds of every scenario together. */
-  maxDurationS: number;
-  /** Every request of the stage, setup included. */
-  maxRequests: number;
-  /** Stop once 5xx responses plus requests without an answer exceed this (per scenario). */
-  abortAfterErrors: number;
-}
 
 export const DEFAULT_CAPS: LoadCaps = { maxDurationS: 60, maxRequests: 200_000, abortAfterErrors: 100 };
 

@@ -5,37 +5,9 @@
  * and says nothing about the work); an error is a request with no answer or
  * any answer other than 2xx and 429.
  */
+import type { Counts, EndpointMetrics, LatencySummary, PercentilePoint, TimelineBucket } from '../core/load-results.js';
 import type { ScenarioRecorder } from './recorder.js';
 import { ENDPOINTS, type Endpoint } from './types.js';
-
-export interface LatencySummary { count: number; min: number; avg: number; p50: number; p90: number; p95: number; p99: number; p999: number; max: number }
-
-export interface Counts {
-  /** Responses plus requests that got none. */
-  requests: number;
-  responses: number;
-  ok: number;
-  rate_limited: number;
-  http_5xx: number;
-  /** No answer, or an answer other than 2xx and 429. */
-  errors: number;
-  timeouts: number;
-  connection_errors: number;
-  statuses: Record<string, number>;
-}
-
-export interface EndpointMetrics extends Counts {
-  endpoint: Endpoint | 'all';
-  /** Responses per second over the measured window. */
-  throughput: number;
-  ok_throughput: number;
-  rate_limited_share: number;
-  error_share: number;
-  latency: LatencySummary | null;
-}
-
-export interface TimelineBucket { t_s: number; responses: number; rate_limited: number; errors: number; p50: number | null; p99: number | null; max: number | null; warmup: boolean }
-export interface PercentilePoint { p: number; ms: number }
 
 /** Selects the measured responses of one scenario, optionally one endpoint. */
 export interface Window { fromMs: number; toMs: number }

@@ -7,9 +7,9 @@
  */
 import { checkResponse, type Violation } from '../contracts/conformance.js';
 import { findOperation } from '../contracts/spec.js';
+import type { Exchange } from '../core/exchange.js';
 import { isDelaySeconds, parseRetryAfter } from '../suites/lib/backoff.js';
 import { REDACTED } from '../suites/lib/redact.js';
-import type { Exchange } from '../suites/lib/client.js';
 import { lowerCased, type ErrorKind, type PhaseControl, type PhaseObserver } from './driver.js';
 import type { Ledger } from './ledger.js';
 import { ENDPOINTS, type Endpoint, type OutgoingRequest } from './types.js';

@@ -6,7 +6,8 @@
  *   const { checks, results } = await runLoadStage({ target, keys, videoUrl, ... });
  */
 import { randomBytes } from 'node:crypto';
-import type { CheckResult } from '../scripts/certify/results.js';
+import type { LoadResults, ScenarioResult } from '../core/load-results.js';
+import type { CheckResult } from '../core/results.js';
 import { evaluateBilling, type UsageEventLike } from './billing.js';
 import { loadChecks } from './checks.js';
 import { runPhase } from './driver.js';
@@ -16,7 +17,6 @@ import { Ledger } from './ledger.js';
 import { endpointMetrics, percentileCurve, collect, timeline } from './metrics.js';
 import { ScenarioRecorder } from './recorder.js';
 import { contractProblems } from './requests.js';
-import type { LoadResults, ScenarioResult } from './results.js';
 import { SCENARIOS, ScenarioSetupError, type ScenarioEnv } from './scenarios.js';
 import { evaluateThreshold, parseThreshold, type ScenarioData } from './thresholds.js';
 import type { ScenarioName } from './types.js';

@@ -13,7 +13,8 @@
  * Examples: `p99<800`, `p(99.9)<1.5s`, `errors<1%`, `http_5xx==0`,
  * `rate>=200`, `start:p95<500`, `mixed/getJob:p99<300`.
  */
-import { collect, percentile, type Counts, type Window } from './metrics.js';
+import type { Counts, ThresholdResult } from '../core/load-results.js';
+import { collect, percentile, type Window } from './metrics.js';
 import type { ScenarioRecorder } from './recorder.js';
 import { ENDPOINTS, SCENARIO_NAMES, type Endpoint, type ScenarioName } from './types.js';
 
@@ -90,17 +91,6 @@ export function thresholdSlug(t: Threshold): string {
 }
 
 export interface ScenarioData { name: ScenarioName; recorder: ScenarioRecorder; window: Window }
-
-export interface ThresholdResult {
-  expr: string;
-  id: string;
-  scope: string;
-  /** undefined when there was nothing to measure (no response in scope). */
-  measured?: number;
-  display: string;
-  limit: string;
-  pass: boolean;
-}
 
 function compare(a: number, op: Op, b: number): boolean {
   switch (op) {

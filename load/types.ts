@@ -1,11 +1,8 @@
 /** The shapes the load stage passes between its modules. */
+import type { Endpoint } from '../core/load-results.js';
 
-export const SCENARIO_NAMES = ['poll', 'start', 'mixed'] as const;
-export type ScenarioName = (typeof SCENARIO_NAMES)[number];
-
-/** The spec's operationIds the scenarios send. */
-export const ENDPOINTS = ['createJob', 'startJob', 'getJob', 'listJobs'] as const;
-export type Endpoint = (typeof ENDPOINTS)[number];
+// Scenario and endpoint names are part of the results the reports draw, so they are declared there.
+export { ENDPOINTS, SCENARIO_NAMES, type Endpoint, type ScenarioName } from '../core/load-results.js';
 
 /** One request a connection sends; headers carry the key, so it never leaves the process unredacted. */
 export interface OutgoingRequest {

@@ -1,6 +1,6 @@
 /** What `jobcert onboard` prints: the run header, then one row per rule (the verdict table), the verdict and the report paths. */
-import type { Compliance } from '../scripts/certify/results.js';
-import type { ReportPaths } from '../scripts/certify/reports/write.js';
+import { describeReportPaths, type ReportPaths } from '../core/reports/write.js';
+import type { Compliance } from '../core/results.js';
 
 export interface OnboardConsole {
   line(text: string): void;
@@ -29,7 +29,7 @@ export function createOnboardConsole(opts: { color: boolean; redact: (s: string)
       out(`\nverdict ${verdict}: ${s.total} checks, ${s.pass} passed, ${s.fail} failed, ${s.error} errored, ${s.skip} skipped (${s.gating_failures} gating)${doc.strict ? ', strict' : ''}\n`);
       if (mustSkipped.length > 0) out(`not exercised: ${mustSkipped.join(', ')} (nothing in this run provoked them; they do not gate)\n`);
       out(`${tail}\n`);
-      out(`reports: ${paths.json}\n         ${paths.markdown}\n         ${paths.html}\n         ${paths.junit}\n`);
+      out(describeReportPaths(paths));
     },
     error(text) { process.stderr.write(`${opts.redact(text)}\n`); },
   };

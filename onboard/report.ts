@@ -5,9 +5,8 @@
  * HAR-like exchanges, keys redacted) with their timing, the injections that
  * provoked them, and the log lines the verdict rests on.
  */
-import { ruleById } from '../contracts/rules.js';
-import { isGatingFailure, summarize, transportSummary, type CheckResult, type Compliance, type InjectionEvidence, type LogLineEvidence } from '../scripts/certify/results.js';
-import type { Exchange } from '../suites/lib/client.js';
+import type { Exchange } from '../core/exchange.js';
+import { checkResult, isGatingFailure, summarize, transportSummary, type CheckResult, type Compliance, type InjectionEvidence, type LogLineEvidence } from '../core/results.js';
 import { describeAction } from './conditions.js';
 import type { GradeInput, Verdict } from './grade/index.js';
 import type { Observed } from './traffic.js';
@@ -68,7 +67,6 @@ export function buildCompliance(ctx: ReportContext): Compliance {
   const { input, redact } = ctx;
   const t0 = input.run.startedAt;
   const checks: CheckResult[] = ctx.verdicts.map((v) => {
-    const rule = v.rule ? ruleById(v.rule) : undefined;
     const records = v.requests.map((s) => input.traffic.bySeq(s)).filter((r): r is Observed => r !== undefined);
     const shown = records.slice(0, MAX_EXCHANGES);
     const injections: InjectionEvidence[] = v.injections.flatMap((id) => {
@@ -86,16 +84,16 @@ export function buildCompliance(ctx: ReportContext): Compliance {
       return l ? [{ line: l.n, stream: l.stream, ...(l.t !== undefined ? { t_ms: Math.round(l.t - t0) } : {}), text: redact(l.text) }] : [];
     });
     const failing = v.status === 'fail' || v.status === 'error';
-    return {
-      id: v.id, rule_ids: v.rule ? [v.rule] : [], family: 'CLI', level: rule?.level ?? 'must', title: v.title,
-      status: v.status, message: redact(v.message), duration_ms: 0, requests: records.length,
+    return checkResult({
+      id: v.id, rules: v.rule ? [v.rule] : [], title: v.title,
+      status: v.status, message: redact(v.message), requests: records.length,
       evidence: shown.map((r) => toExchange(r, input, redact)),
       request_ids: [...new Set(shown.flatMap((r) => { const id = r.delivered?.requestId ?? r.engine?.requestId; return id ? [id] : []; }))],
       repro: failing ? redact(ctx.replay) : null,
       notes: [...v.notes.map(redact), ...(records.length > 0 ? [`timing (from the client's start): ${records.slice(0, MAX_EXCHANGES).map((r) => timingLine(r, t0)).join(' | ')}`] : [])],
       ...(injections.length > 0 ? { injections } : {}),
       ...(logLines.length > 0 ? { log_lines: logLines } : {}),
-    };
+    });
   });
   const summary = summarize(checks, ctx.strict);
   return {

@@ -7,9 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { prepareReportDir } from '../core/report-dir.js';
+import { writeReports } from '../core/reports/write.js';
 import { createEngine } from '../mocks/index.js';
-import { prepareReportDir } from '../scripts/certify/report-dir.js';
-import { writeReports } from '../scripts/certify/reports/write.js';
 import { redactor } from '../suites/lib/redact.js';
 import { ClientStartError, clientEnv, runClient } from './client-process.js';
 import type { ConditionName } from './conditions.js';

@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { UsageError } from '../core/errors.js';
 import { redactor } from '../suites/lib/redact.js';
 
 export interface BrokerConfig { url: string; token?: string; username?: string; password?: string }
@@ -24,10 +25,20 @@ export function brokerFromEnv(env: NodeJS.ProcessEnv = process.env): { broker?: 
   return { broker: { url: url.replace(/\/+$/, ''), ...(token ? { token } : { username, password }) }, missing };
 }
 
-/** The `pact` binary of the installed platform package. */
+/**
+ * The `pact` binary of the installed platform package. pact-cli is an optional
+ * peer dependency: only `jobcert pact publish` needs it, and it weighs more than
+ * the rest of jobcert, so a user who never publishes does not install it.
+ */
 export function pactBinary(): string {
+  const require = createRequire(import.meta.url);
+  try {
+    require.resolve('@pact-foundation/pact-cli/package.json');
+  } catch {
+    throw new UsageError('jobcert pact publish needs @pact-foundation/pact-cli, an optional peer dependency: install it beside jobcert with `npm install --save-dev @pact-foundation/pact-cli@^18.1.2`');
+  }
   // pact-cli ships no type declarations; this is the one function used, as documented in its README.
-  const standalone = createRequire(import.meta.url)('@pact-foundation/pact-cli/src/pact-standalone.js') as { standalone(): { pactFullPath: string } };
+  const standalone = require('@pact-foundation/pact-cli/src/pact-standalone.js') as { standalone(): { pactFullPath: string } };
   return standalone.standalone().pactFullPath;
 }
 
@@ -58,6 +69,8 @@ export interface PublishOptions {
 
 /** Runs `pact broker publish`; resolves with its exit code (null when it was stopped at the timeout). */
 export function publishPacts(opts: PublishOptions): Promise<number | null> {
+  // First: without the optional pact-cli there is nothing to run, and the user is told how to add it.
+  const binary = pactBinary();
   const redact = redactor([opts.broker.token, opts.broker.password]);
   const args = ['broker', 'publish', ...opts.files, '--consumer-app-version', opts.consumerVersion,
     ...(opts.branch ? ['--branch', opts.branch] : []), ...(opts.tags ?? []).flatMap((t) => ['--tag', t]), ...(opts.buildUrl ? ['--build-url', opts.buildUrl] : [])];
@@ -67,7 +80,7 @@ export function publishPacts(opts: PublishOptions): Promise<number | null> {
     ...(opts.broker.token ? { PACT_BROKER_TOKEN: opts.broker.token } : { PACT_BROKER_USERNAME: opts.broker.username, PACT_BROKER_PASSWORD: opts.broker.password }),
   };
   return new Promise((resolve) => {
-    const child = spawn(pactBinary(), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const forward = (chunk: Buffer): void => opts.onOutput?.(redact(chunk.toString('utf8')));
     child.stdout.on('data', forward);
     child.stderr.on('data', forward);

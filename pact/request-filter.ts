@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { backoffDelay, parseRetryAfter, systemClock, type RateGate } from '../client/index.js';
 import { checkResponse } from '../contracts/conformance.js';
-import type { Exchange } from '../suites/lib/client.js';
+import type { Exchange } from '../core/exchange.js';
 import { REDACTED } from '../suites/lib/redact.js';
 import { EXAMPLE_IDEMPOTENCY_KEY, PLACEHOLDER_KEYS } from './contract.js';
 import type { ThrottleControl } from './provider-states.js';

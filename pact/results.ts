@@ -4,8 +4,8 @@
  * family: `pact.<interaction-slug>`, citing the rule IDs written into each
  * interaction, with the exchange as evidence.
  */
-import { ruleById } from '../contracts/rules.js';
-import { reproFor, type CheckResult, type Status } from '../scripts/certify/results.js';
+import { requestIdsOf } from '../core/exchange.js';
+import { checkResult, reproFor, type CheckResult, type Status } from '../core/results.js';
 import { RULES_COMMENT, slug } from './contract.js';
 import type { InteractionRecord } from './session.js';
 
@@ -52,8 +52,7 @@ export function toCheckResults(json: VerifierJson, pacts: PactDocument[], sessio
   return results.map((r, index): CheckResult => {
     const interaction = byDescription.get(r.description);
     const record = session[index];
-    const rule_ids = rulesOf(interaction);
-    const level = rule_ids.length > 0 && rule_ids.every((id) => ruleById(id)?.level === 'should') ? 'should' : 'must';
+    const rules = rulesOf(interaction);
     const state = interaction?.providerStates?.map((s) => s.name).join(', ') || record?.states.filter(Boolean).join(', ') || '';
     const error = (json.errors ?? []).find((e) => e.interaction.endsWith(` - ${r.description}`));
     let status: Status;
@@ -64,10 +63,10 @@ export function toCheckResults(json: VerifierJson, pacts: PactDocument[], sessio
     else { status = 'fail'; message = mismatchText(error); }
     const evidence = record?.exchanges ?? [];
     const why = interaction?.comments?.text?.find((t) => t.startsWith('the client relies on: '));
-    return {
-      id: `pact.${slug(r.description)}`, rule_ids, family: 'PACT', level, title: r.description, status, message,
-      duration_ms: parseDuration(r.duration), requests: evidence.length, evidence, request_ids: evidence.flatMap((e) => (e.request_id ? [e.request_id] : [])),
+    return checkResult({
+      id: `pact.${slug(r.description)}`, rules, title: r.description, status, message,
+      duration_ms: parseDuration(r.duration), requests: evidence.length, evidence, request_ids: requestIdsOf(evidence),
       repro: reproFor(evidence, status), notes: [...(state ? [`given: ${state}`] : []), ...(why ? [why] : []), ...(record?.notes ?? [])],
-    };
+    });
   });
 }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Verifier } from '@pact-foundation/pact';
-import type { CheckResult } from '../scripts/certify/results.js';
+import { checkResult, type CheckResult } from '../core/results.js';
 import { redactor } from '../suites/lib/redact.js';
 import { disablePactTelemetry, PROVIDER, STATES, type StateName } from './contract.js';
 import { providerStates, StateSkipped, type StateConfig } from './provider-states.js';
@@ -100,10 +100,9 @@ export async function runVerification(input: VerificationInput): Promise<Verific
   }
   const json = parseVerifierJson(text);
   if (!json?.interactionResults) {
-    const check: CheckResult = {
-      id: 'pact.verification', rule_ids: [], family: 'PACT', level: 'must', title: 'the pacts could be verified', status: 'error',
-      message: redact(`the verifier did not run: ${text.slice(0, 500)}`), duration_ms: 0, requests: 0, evidence: [], request_ids: [], repro: null, notes: [],
-    };
+    const check = checkResult({
+      id: 'pact.verification', rules: [], title: 'the pacts could be verified', status: 'error', message: redact(`the verifier did not run: ${text.slice(0, 500)}`),
+    });
     return { checks: [check], output: [], verified: false };
   }
   const checks = toCheckResults(json, pacts, session.interactions);

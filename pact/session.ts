@@ -6,7 +6,7 @@
  * and setup errors. A failed setup gets no teardown, so a setup call opens a
  * new interaction unless it adds another state to one still being set up.
  */
-import type { Exchange } from '../suites/lib/client.js';
+import type { Exchange } from '../core/exchange.js';
 
 export interface InteractionRecord {
   states: string[];

@@ -10,11 +10,11 @@
 import { fork } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckResult } from '../scripts/certify/results.js';
+import { checkResult, type CheckResult } from '../core/results.js';
+import { modulePath, nodeArgsForModules } from '../core/runtime.js';
 import { redactor } from '../suites/lib/redact.js';
 import { PUBLISH_FAILED } from './broker.js';
 import { PACTS_DIR } from './contract.js';
-import { modulePath, nodeArgsForModules } from '../scripts/runtime.js';
 import type { BrokerSource, VerificationInput, VerificationOutput } from './run-verification.js';
 
 export type { BrokerSource } from './run-verification.js';
@@ -53,7 +53,7 @@ export function committedPacts(): string[] {
 }
 
 function harnessError(message: string): CheckResult {
-  return { id: 'pact.verification', rule_ids: [], family: 'PACT', level: 'must', title: 'the pacts could be verified', status: 'error', message, duration_ms: 0, requests: 0, evidence: [], request_ids: [], repro: null, notes: [] };
+  return checkResult({ id: 'pact.verification', rules: [], title: 'the pacts could be verified', status: 'error', message });
 }
 
 export async function verifyPacts(opts: PactVerifyOptions): Promise<CheckResult[]> {
@@ -101,10 +101,9 @@ export async function verifyPacts(opts: PactVerifyOptions): Promise<CheckResult[
   const checks = JSON.parse(redact(JSON.stringify(outcome.out.checks))) as CheckResult[];
   const publishFailure = opts.broker?.publish ? PUBLISH_FAILED.exec(output.replace(/\u001b\[[0-9;]*m/g, '')) : null;
   if (publishFailure) {
-    checks.push({
-      id: 'pact.publish', rule_ids: [], family: 'PACT', level: 'must', title: 'the verification result was recorded in the broker', status: 'error',
-      message: publishFailure[0].slice(0, 500), duration_ms: 0, requests: 0, evidence: [], request_ids: [], repro: null, notes: [],
-    });
+    checks.push(checkResult({
+      id: 'pact.publish', rules: [], title: 'the verification result was recorded in the broker', status: 'error', message: publishFailure[0].slice(0, 500),
+    }));
   }
   return checks;
 }

@@ -9,7 +9,7 @@ export { resolveOptions, SELECTABLE_FAMILIES, type CertifyFlags, type CertifyOpt
 export { ConfigFileSchema, SETTINGS } from './certify/settings.js';
 export type { CheckResult, Compliance, Status, TransportSummary } from './certify/results.js';
 export { writeReports, type ReportPaths } from './certify/reports/write.js';
-export type { RateProfile } from '../suites/lib/rate.js';
+export type { RateProfile } from '../core/results.js';
 export { verifyPacts, type PactVerifyOptions } from '../pact/verify.js';
 export { runLoadStage } from '../load/stage.js';
 export { VERSION } from './runtime.js';

@@ -1,5 +1,7 @@
-/** Usage errors end with exit 2 and one clear line, never a stack trace. */
-export class UsageError extends Error {}
+// One class for every usage error (exit 2): core/report-dir.ts throws it below the CLI.
+import { UsageError } from '../core/errors.js';
+
+export { UsageError };
 
 export function parsePositiveInt(name: string, min = 1, max = Number.MAX_SAFE_INTEGER) {
   return (raw: string): number => {

@@ -1,9 +1,9 @@
 // AUTH: the seed's "call endpoint with valid and invalid key, confirm 200 vs 401".
-import { describe, expect } from 'vitest';
-import { chargesFor, createDraft, expectOutcome, expectServed, getJob, missingJobId, readJob, start } from './lib/api.js';
-import { broken, check, fail } from './lib/check.js';
+import { bodyPreview, chargesFor, createDraft, expectOutcome, expectServed, getJob, missingJobId, readJob, start } from './lib/api.js';
+import { broken, suite, fail } from './lib/check.js';
+import { requireCount, requireEqual, requireHeader, requireStatus, requireThat } from './lib/verdicts.js';
 
-describe('AUTH', () => {
+export const AUTH = suite('AUTH', (check, config) => {
   check('auth.valid-key', ['AUTH-1'], 'a valid key gets 2xx on valid requests', async ({ client, config }) => {
     const list = await client.get('/v1/jobs');
     if (list.status === 401) fail(`the primary key was refused (401 ${list.json?.error?.code ?? ''}): check --api-key / JOBCERT_API_KEY`);
@@ -33,12 +33,12 @@ describe('AUTH', () => {
       ['start of unknown job, form body', () => client.request('POST', '/v1/jobs/job_does_not_exist/start', { key: { raw: 'jc_wrong' }, raw: 'a=1', contentType: 'application/x-www-form-urlencoded' })],
       ['invalid query', () => client.get('/v1/jobs?limit=100000', { key: 'none' })],
     ] as const;
-    for (const [label, send] of cases) expect((await send()).status, label).toBe(401);
+    for (const [label, send] of cases) requireStatus(await send(), 401, 'AUTH-3', `an unauthenticated request gets 401 whatever its body or path parameter (${label})`);
     const probe = episode?.badKey;
     if (!episode?.throttled || !probe) broken('RATE-1', 'the primary key was never throttled, so the rate-limit case could not be tested');
     recorder.exchanges.push(probe.exchange);
     note(`a bad key was sent while the primary key was throttled${episode.confirmed ? ' (429s on both sides of it)' : ''}`);
-    expect(probe.status, 'a bad key in the middle of a throttled burst').toBe(401);
+    requireStatus(probe, 401, 'AUTH-3', 'an unauthenticated request gets 401 whatever the rate-limit state (a bad key in the middle of a throttled burst)');
   }, { pressure: true });
 
   check('auth.isolation', ['AUTH-4'], "another key's job is 404 like a missing one, and never starts", async ({ client, config }) => {
@@ -46,20 +46,20 @@ describe('AUTH', () => {
     const missing = await client.get(`/v1/jobs/${encodeURIComponent(missingJobId(id))}`, { key: 'alt' });
     const foreign = await getJob(client, id, 'alt');
     expectOutcome(foreign, { status: 404, code: 'not_found' }, 'AUTH-4', "GET of the primary key's job with the second key");
-    expect([foreign.status, foreign.json?.error?.code], 'same answer as a job that does not exist').toEqual([missing.status, missing.json?.error?.code]);
+    requireEqual([foreign.status, foreign.json?.error?.code], [missing.status, missing.json?.error?.code], 'AUTH-4', "another key's job gets the same 404 not_found as a job that does not exist", 'a job that does not exist got');
     expectOutcome(await start(client, id, {}, { key: 'alt' }), { status: 404, code: 'not_found' }, 'AUTH-4', 'start with the second key');
-    expect((await readJob(client, id)).status, 'the job is untouched').toBe('created');
-    expect(await chargesFor(client, id), 'no charge').toEqual([]);
+    requireEqual((await readJob(client, id)).status, 'created', 'AUTH-4', "a start with another key never starts the job: it stays created");
+    requireCount(await chargesFor(client, id), 0, 'AUTH-4', "a start with another key never starts the job, so nothing is charged", 'charge events');
   }, { needs: ['alt'] });
 
   check('auth.health-open', ['AUTH-5'], '/health answers without a key', async ({ client }) => {
     const r = await client.get('/health', { key: 'none' });
-    expect([r.status, r.json?.status]).toEqual([200, 'ok']);
+    requireThat(r.status === 200 && r.json?.status === 'ok', 'AUTH-5', '/health needs no key: without one it answers 200 {"status": "ok"}', `got ${r.status}: ${bodyPreview(r)}`);
   });
 
   check('auth.challenge', ['AUTH-6'], '401 carries WWW-Authenticate naming X-Api-Key', async ({ client }) => {
     const r = await client.get('/v1/jobs', { key: 'none' });
     expectOutcome(r, { status: 401 }, 'AUTH-2', 'GET /v1/jobs without a key');
-    expect(r.headers.get('www-authenticate') ?? '', 'WWW-Authenticate').toMatch(/x-api-key/i);
+    requireHeader(r, 'WWW-Authenticate', 'AUTH-6', 'a 401 carries WWW-Authenticate naming the X-Api-Key scheme', /x-api-key/i);
   });
 });

@@ -2,15 +2,14 @@
 // SPEC §1 with the cross-field policy of contracts/policy.ts. Rejected starts
 // must leave the job as it was (VAL-6), so the checks read the job back.
 // Generated inputs are the FUZZ family's (fuzz.suite.ts); these are the examples.
-import { describe, expect } from 'vitest';
 import { specNamed } from '../contracts/conformance.js';
 import { INVALID_START_BODIES } from '../contracts/invalid-bodies.js';
 import { namesField } from '../contracts/fuzz/param.js';
 import { bodyPreview, createDraft, errorOf, expectOutcome, expectServed, firstVideo, missingJobId, readJob, start } from './lib/api.js';
-import { broken, check, fail } from './lib/check.js';
+import { broken, suite, fail } from './lib/check.js';
 import type { Client, Reply } from './lib/client.js';
-import { runConfig } from './lib/config.js';
 import { mapLimit } from './lib/pool.js';
+import { requireEqual, requireStatus, requireThat, shown } from './lib/verdicts.js';
 
 const SEED_EXAMPLE = {
   model: 'pro',
@@ -27,12 +26,12 @@ async function rejectedUnchanged(client: Client, id: string, bodies: readonly un
   const after = specNamed('Job', await readJob(client, id));
   if (JSON.stringify(after) !== JSON.stringify(before)) {
     const accepted = replies.map((r, i) => [r.status, JSON.stringify(bodies[i])] as const).filter(([status]) => status < 400).map(([status, b]) => `${b} → ${status}`);
-    expect(after, `a rejected start changed the job (VAL-6)${accepted.length ? `; accepted: ${accepted.join('; ')}` : ''}`).toEqual(before);
+    requireEqual(after, before, 'VAL-6', 'a rejected start changes nothing: the job stays as it was', `before the starts${accepted.length ? ` (accepted: ${accepted.join('; ')})` : ''} it was`);
   }
   return replies;
 }
 
-describe('ERR', () => {
+export const ERR = suite('ERR', (check, config) => {
   check('err.envelope', ['ERR-1', 'ERR-2'], 'every error class is JSON in the envelope with the code of its status', async ({ client, config }) => {
     const id = await createDraft(client, config);
     expectServed(await start(client, id), 'starting a draft');
@@ -75,18 +74,18 @@ describe('ERR', () => {
       errorOf(r);
     });
     const big = await client.request('POST', '/v1/jobs', { raw: JSON.stringify({ video_url: firstVideo(config), text_prompt: 'x'.repeat(200 * 1024) }), contentType: json });
-    expect(big.status, 'a 200 KiB body').toBeLessThan(500);
-    expect((await readJob(client, id)).status, 'the job survived it all').toBe('created');
+    requireThat(big.status < 500, 'ERR-3', 'no request, however malformed, gets a 5xx (a create with a 200 KiB body)', `got ${big.status}: ${bodyPreview(big)}`);
+    requireEqual((await readJob(client, id)).status, 'created', 'ERR-3', 'malformed starts are rejected (400 or 415), so the draft they were sent to stays created');
   });
 
 });
 
-describe('VAL', () => {
+export const VAL = suite('VAL', (check, config) => {
   check('val.seed-example', ['VAL-1', 'AUTH-1'], "the vendor page's example request starts a draft", async ({ client, config }) => {
     const id = await createDraft(client, config);
     const r = await start(client, id, SEED_EXAMPLE);
-    expect(r.status, bodyPreview(r)).toBe(200);
-    expect(r.json).toMatchObject({ success: true, status: 'processing' });
+    requireStatus(r, 200, 'VAL-1', "the vendor page's example start body keeps every body rule of SPEC §1, so it is accepted with 200");
+    requireThat(r.json?.success === true && r.json?.status === 'processing', 'VAL-1', 'an accepted start answers {"success": true, "status": "processing"}', `got ${bodyPreview(r)}`);
     if (r.json?.id !== id) broken('OBS-3', `start answered with the id ${JSON.stringify(r.json?.id)}, not the path's ${id}`);
   });
 
@@ -114,7 +113,7 @@ describe('VAL', () => {
     const [r] = await rejectedUnchanged(client, id, [{ model: 'pro' }]);
     if (r?.status === 200) fail('pro without a text_prompt was accepted (VAL-3). If this provider is configured without the prompt policy, run with --prompt-policy off');
     expectOutcome(r as Reply, { status: 400, code: 'invalid_request' }, 'VAL-3', 'start with model pro and no prompt');
-  }, runConfig().promptPolicy === 'off' ? { skip: '--prompt-policy off: the provider is configured without the prompt policy (VAL-3 allows it), so there is nothing to judge; run with --prompt-policy required to judge VAL-3' } : {});
+  }, config.promptPolicy === 'off' ? { skip: '--prompt-policy off: the provider is configured without the prompt policy (VAL-3 allows it), so there is nothing to judge; run with --prompt-policy required to judge VAL-3' } : {});
 
   check('val.combination', ['VAL-4', 'VAL-6'], 'transparent + mp4 → 422 unsupported_combination', async ({ client, config }) => {
     const create = await client.post('/v1/jobs', { video_url: firstVideo(config), output_format: 'mp4', auto_start: false });
@@ -136,8 +135,8 @@ describe('VAL', () => {
     // Compared by what SPEC names: a stored composition may carry more members at any depth (§1).
     const stored = await mapLimit(ids, 4, async (id) => specNamed('NormalizedComposition', (await readJob(client, id)).composition) as Record<string, any> | undefined);
     const first = stored[0];
-    expect(first?.foreground, 'stored foreground').toEqual({ anchor: 'center', scale: 1, offset: { x: 0, y: 0 } });
-    expect(Number.isInteger(first?.canvas?.width) && Number.isInteger(first?.canvas?.height), 'stored canvas has the source size').toBe(true);
-    spellings.forEach(([label], i) => expect(stored[i], `stored composition after a start with ${label}`).toEqual(first));
+    requireEqual(first?.foreground, { anchor: 'center', scale: 1, offset: { x: 0, y: 0 } }, 'VAL-5', `the stored composition has every field, omitted ones filled with anchor: center, scale: 1, offset: {x: 0, y: 0} (a start with ${spellings[0]?.[0]})`);
+    requireThat(Number.isInteger(first?.canvas?.width) && Number.isInteger(first?.canvas?.height), 'VAL-5', "an omitted canvas is stored as the source video's size, in whole pixels", `got the canvas ${shown(first?.canvas)}`);
+    spellings.forEach(([label], i) => requireEqual(stored[i], first, 'VAL-5', `two starts that differ only by spelling defaults out store the same composition (a start with ${label})`, `a start with ${spellings[0]?.[0]} stored`));
   });
 });

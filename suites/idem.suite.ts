@@ -1,14 +1,14 @@
 // IDEM: the seed's "retry same request and verify no duplicate side effects".
 // Every effect is read back: the job, its history and the usage events.
-import { describe, expect } from 'vitest';
 import { chargesFor, createDraft, settledCharges, errorOf, expectOutcome, expectServed, firstVideo, pollUntilTerminal, readJob, start, statusesOf } from './lib/api.js';
-import { broken, check, fail } from './lib/check.js';
+import { broken, suite, fail } from './lib/check.js';
 import { isReplayOf, noDraft } from './lib/rate.js';
+import { requireCount, requireEqual, requireHeader, requireStatus, requireThat, shown } from './lib/verdicts.js';
 
 const idemKey = (label: string): string => `jobcert-${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const withKey = (key: string) => ({ headers: { 'Idempotency-Key': key } });
 
-describe('IDEM', () => {
+export const IDEM = suite('IDEM', (check, config) => {
   check('idem.replay-start', ['IDEM-1'], 'a retried start replays status and body with Idempotent-Replayed: true, one effect', async ({ client, config }) => {
     const id = await createDraft(client, config);
     const key = idemKey('start');
@@ -16,13 +16,13 @@ describe('IDEM', () => {
     const first = await start(client, id, body, withKey(key));
     expectServed(first, 'the first start');
     const again = await start(client, id, body, withKey(key));
-    expect(again.status, 'replayed status').toBe(first.status);
-    expect(again.json, 'replayed body').toEqual(first.json);
-    expect(again.headers.get('idempotent-replayed'), 'Idempotent-Replayed on the retry').toBe('true');
+    requireEqual(again.status, first.status, 'IDEM-1', 'a retried start is replayed with the same status', 'the original was');
+    requireEqual(again.json, first.json, 'IDEM-1', "a retried start is replayed with the first response's body", 'the original was');
+    requireHeader(again, 'Idempotent-Replayed', 'IDEM-1', 'a replay carries Idempotent-Replayed: true', 'true');
     const job = await readJob(client, id);
     const processing = statusesOf(job).filter((s) => s === 'processing').length;
     if (processing === 0) broken('LIFE-1', `job ${id} was started, yet its history has no processing transition (${statusesOf(job).join(' → ')})`);
-    expect(processing, 'processing transitions').toBe(1);
+    requireThat(processing === 1, 'IDEM-1', 'a start and its replay start the job once: one processing transition in its history', `got ${processing}: ${statusesOf(job).join(' → ')}`);
     const charges = await settledCharges(client, id, config.jobTimeoutS);
     if (charges.length !== 1) fail(`IDEM-1 requires that a replay makes no charge: a start and its replay left ${charges.length} charge events on job ${id} once its run ended`);
   }, { timeoutMs: 120_000 });
@@ -40,10 +40,11 @@ describe('IDEM', () => {
     const a = await client.post('/v1/jobs', body, withKey(key));
     expectServed(a, 'the first create');
     const b = await client.post('/v1/jobs', body, withKey(key));
-    expect(b.status, 'replayed status').toBe(200);
-    expect(b.json?.id, 'the retry names the same job').toBe(a.json?.id);
-    expect(b.headers.get('idempotent-replayed')).toBe('true');
-    expect((await total()) - before, 'jobs created by two identical requests').toBe(1);
+    requireStatus(b, 200, 'IDEM-1', "a retried create is replayed with the first response's status, 200");
+    requireEqual(b.json?.id, a.json?.id, 'IDEM-1', 'a retried create is replayed with the same job id', 'the original named');
+    requireHeader(b, 'Idempotent-Replayed', 'IDEM-1', 'a replay carries Idempotent-Replayed: true', 'true');
+    const after = await total();
+    requireThat(after - before === 1, 'IDEM-1', 'two identical creates with one Idempotency-Key make one job', `the key's job total went from ${before} to ${after}`);
   }, { exclusive: ['primary'] });
 
   check('idem.key-reused', ['IDEM-2'], 'the same key with another body or path → 422 idempotency_key_reused', async ({ client, config }) => {
@@ -53,7 +54,7 @@ describe('IDEM', () => {
     expectServed(await start(client, id, { model: 'light' }, withKey(key)), 'the first start');
     expectOutcome(await start(client, id, { model: 'human' }, withKey(key)), { status: 422, code: 'idempotency_key_reused' }, 'IDEM-2', 'another body');
     expectOutcome(await start(client, other, { model: 'light' }, withKey(key)), { status: 422, code: 'idempotency_key_reused' }, 'IDEM-2', 'another path');
-    expect((await readJob(client, other)).status, 'the other job is untouched').toBe('created');
+    requireEqual((await readJob(client, other)).status, 'created', 'IDEM-2', 'the same key on another path gets 422 idempotency_key_reused and does not start that job: it stays created');
   });
 
   check('idem.concurrent', ['IDEM-3'], 'concurrent duplicates have one effect', async ({ client, config }) => {
@@ -64,10 +65,11 @@ describe('IDEM', () => {
     const replies = await Promise.all(Array.from({ length: 6 }, () => start(client, id, {}, { ...withKey(key), bypassGate: true })));
     const charges = await settledCharges(client, id, config.jobTimeoutS);
     for (const r of replies) {
-      if (r.status === 409) expect(errorOf(r).code, 'a concurrent duplicate answered 409').toBe('idempotency_in_progress');
+      if (r.status === 409) requireEqual(errorOf(r).code, 'idempotency_in_progress', 'IDEM-3', 'a concurrent duplicate that is not a replay gets 409 idempotency_in_progress');
       else if (r.status !== 200) fail(`a concurrent duplicate got ${r.status} ${r.json?.error?.code ?? ''}; allowed: 200 (replay) or 409 idempotency_in_progress`);
     }
-    expect(replies.filter((r) => r.status === 200 && r.headers.get('idempotent-replayed') !== 'true'), 'originals (not replays)').toHaveLength(1);
+    const originals = replies.filter((r) => r.status === 200 && r.headers.get('idempotent-replayed') !== 'true');
+    requireCount(originals.map((r) => r.requestId), 1, 'IDEM-3', 'concurrent requests with the same key have one effect: one is served as the original, the others replay it (Idempotent-Replayed: true) or get 409', 'originals (their request ids)');
     if (charges.length !== 1) fail(`IDEM-3 requires one effect for concurrent duplicates: job ${id} has ${charges.length} charge events once its run ended`);
   }, { timeoutMs: 120_000 });
 
@@ -78,8 +80,8 @@ describe('IDEM', () => {
     const theirs = await client.post('/v1/jobs', body, { ...withKey(key), key: 'alt' });
     expectServed(mine, 'create with the primary key');
     expectServed(theirs, 'create with the second key and the same Idempotency-Key');
-    expect(theirs.headers.get('idempotent-replayed'), 'the second account is not replayed the first one\'s response').not.toBe('true');
-    expect(theirs.json?.id, 'a job of its own').not.toBe(mine.json?.id);
+    requireThat(theirs.headers.get('idempotent-replayed') !== 'true', 'IDEM-4', "idempotency keys are scoped per API key: another key's create with the same Idempotency-Key is not a replay", 'got Idempotent-Replayed: "true"');
+    requireThat(theirs.json?.id !== mine.json?.id, 'IDEM-4', "idempotency keys are scoped per API key: another key's create with the same Idempotency-Key makes a job of its own", `got the primary key's job ${shown(mine.json?.id)}`);
   }, { needs: ['alt'] });
 
   check('idem.no-key-restart', ['IDEM-5'], 'starting a processing or completed job → 409 job_not_startable, no charge', async ({ client, config, note }) => {
@@ -93,7 +95,7 @@ describe('IDEM', () => {
       // A failed job may be started again (LIFE-1): the completed half has nothing to judge, and the report says so.
       note(`not judged: a restart of a completed job (job ${id} ended ${String(done.job.status)}, not completed; give a --video-url that completes)`);
     }
-    expect(await chargesFor(client, id), 'charge events').toHaveLength(1);
+    requireCount(await chargesFor(client, id), 1, 'IDEM-5', 'a job is charged once per start from created: a restart that gets 409 job_not_startable charges nothing', 'charge events');
   }, { timeoutMs: 120_000 });
 
   check('idem.errors-not-stored', ['IDEM-6'], 'a 429 is not stored for replay', async ({ episode, recorder, note }) => {
@@ -110,6 +112,6 @@ describe('IDEM', () => {
     // The episode holds the key alone: a key that answers only fresh 429s after each of these waits does not recover (RATE-3).
     if (retry.status === 429) broken('RATE-3', `the retry was throttled afresh ${waits + 1} times, each after waiting its Retry-After with nothing else on the key (request ${retry.requestId ?? '?'})`);
     if (retry.status === 409 && retry.json?.error?.code === 'job_not_startable') broken('RATE-5', 'the throttled keyed start had already started the job, so its retry found it not startable');
-    expect(retry.status, 'the retry after the wait runs (a stored 429 would replay)').toBe(200);
+    requireStatus(retry, 200, 'IDEM-6', 'a 429 is not stored for replay: the keyed start retried after its Retry-After runs (200)');
   }, { pressure: true });
 });

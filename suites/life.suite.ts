@@ -1,13 +1,11 @@
 // LIFE: the seed's "output_url is an asynchronous artifact". Each configured
 // clip (--video-url label=URL) gets its own check and report row.
-import { describe, expect } from 'vitest';
 import { MEDIA_TYPES, type OutputFormat } from '../contracts/policy.js';
 import { bodyPreview, chargesFor, expectOutcome, expectServed, firstVideo, pollUntilTerminal, readJob, start, statusesOf } from './lib/api.js';
-import { broken, check, fail } from './lib/check.js';
+import { broken, suite, fail } from './lib/check.js';
 import type { Client } from './lib/client.js';
-import { runConfig, type KeyRole } from './lib/config.js';
-
-const config = runConfig();
+import type { KeyRole } from './lib/config.js';
+import { requireCount, requireEqual, requireStatus, requireThat, shown } from './lib/verdicts.js';
 
 /** LIFE-2 on every snapshot seen while polling. */
 function checkOutputUrlRule(seen: Record<string, unknown>[]): void {
@@ -29,18 +27,20 @@ async function draftOf(client: Client, videoUrl: string, key: KeyRole = 'primary
   return created.json.id as string;
 }
 
-describe('LIFE', () => {
+export const LIFE = suite('LIFE', (check, config) => {
   for (const clip of config.videos) {
     check(`life.completes.${clip.label}`, ['LIFE-1', 'LIFE-2', 'LIFE-3', 'LIFE-4'], `clip "${clip.label}": created → processing → completed within the job timeout`, async ({ client, clip: row }) => {
       const id = await draftOf(client, clip.url);
-      expect((await readJob(client, id)).status, 'a draft is created').toBe('created');
+      requireEqual((await readJob(client, id)).status, 'created', 'LIFE-1', 'a job begins created: a draft (auto_start: false) waits there for its start');
       expectServed(await start(client, id), 'starting the draft');
       const done = await pollUntilTerminal(client, id, config.jobTimeoutS, 'primary', { firstReadNow: true });
       const charges = await chargesFor(client, id);
       row({ label: clip.label, url: clip.url, status: String(done.job.status), processing_ms: done.elapsedMs, credits: charges.reduce((n, c) => n + (c.credits ?? 0), 0) });
-      expect(done.job.status, `clip ${clip.label}`).toBe('completed');
+      requireEqual(done.job.status, 'completed', 'LIFE-1', `a started job goes created → processing → completed (clip ${clip.label}, a source that can be processed)`);
       checkOutputUrlRule(done.seen);
-      expect(statusesOf(done.job), 'history: each transition exactly once (LIFE-1, LIFE-4)').toEqual(['created', 'processing', 'completed']);
+      const history = statusesOf(done.job);
+      // A transition recorded twice is LIFE-4's; one skipped or not in the lifecycle is LIFE-1's.
+      requireEqual(history, ['created', 'processing', 'completed'], new Set(history).size < history.length ? 'LIFE-4' : 'LIFE-1', 'a started job goes created → processing → completed, its history recording each transition exactly once');
     }, { timeoutMs: (config.jobTimeoutS + 30) * 1000 });
   }
 
@@ -48,18 +48,18 @@ describe('LIFE', () => {
     const id = await draftOf(client, config.failingVideo as string);
     expectServed(await start(client, id), 'starting the draft');
     const done = await pollUntilTerminal(client, id, config.jobTimeoutS, 'primary', { firstReadNow: true });
-    expect(done.job.status).toBe('failed');
+    requireEqual(done.job.status, 'failed', 'LIFE-1', 'a started job whose source fails processing ends failed');
     const error = done.job.error as { code?: unknown; message?: unknown } | undefined;
-    expect(typeof error?.code === 'string' && typeof error.message === 'string', 'error {code, message}').toBe(true);
+    requireThat(typeof error?.code === 'string' && typeof error.message === 'string', 'LIFE-2', 'a failed job carries error {code, message}', `got error ${shown(error)}`);
     checkOutputUrlRule(done.seen);
-    expect(statusesOf(done.job)).toEqual(['created', 'processing', 'failed']);
+    requireEqual(statusesOf(done.job), ['created', 'processing', 'failed'], 'LIFE-1', 'a failing job goes created → processing → failed, and its history shows no other transition');
   }, { needs: ['failingVideo'], timeoutMs: (config.jobTimeoutS + 30) * 1000 });
 
   check('life.insufficient-credits', ['LIFE-5'], 'too few credits → 402 insufficient_credits, the job stays created', async ({ client }) => {
     const id = await draftOf(client, firstVideo(config), 'broke');
     expectOutcome(await start(client, id, {}, { key: 'broke' }), { status: 402, code: 'insufficient_credits' }, 'LIFE-5', 'start with a key that has no credits');
-    expect((await readJob(client, id, 'broke')).status).toBe('created');
-    expect(await chargesFor(client, id, 'broke')).toEqual([]);
+    requireEqual((await readJob(client, id, 'broke')).status, 'created', 'LIFE-5', 'with too few credits, start gets 402 and the job stays created');
+    requireCount(await chargesFor(client, id, 'broke'), 0, 'LIFE-5', 'a start refused with 402 insufficient_credits charges nothing', 'charge events');
   }, { needs: ['broke'] });
 
   check('life.artifact', ['LIFE-6'], 'output_url answers GET and HEAD without the key with a fitting media type', async ({ client }) => {
@@ -73,8 +73,8 @@ describe('LIFE', () => {
     for (const method of ['HEAD', 'GET']) {
       // key 'none': a signed link must work without the API key, which must never go to another origin.
       const r = await client.request(method, url, { key: 'none' });
-      expect(r.status, `${method} output_url`).toBe(200);
-      expect((r.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase(), `${method} media type`).toBe(expected);
+      requireStatus(r, 200, 'LIFE-6', `output_url is downloadable without the API key: ${method} answers 200`);
+      requireEqual((r.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase(), expected, 'LIFE-6', `${method} output_url answers with a media type that fits output_format ${String(done.job.output_format)}`);
     }
   }, { timeoutMs: (config.jobTimeoutS + 30) * 1000 });
 });

@@ -2,12 +2,12 @@
 // limit is discovered, not assumed (lib/rate.ts): one adaptive flood of
 // side-effect-free GETs finds it, the 429s it provoked are judged for RATE-2,
 // and the probes that need an empty bucket go out under a fresh flood.
-import { describe, expect } from 'vitest';
 import { errorOf, expectOutcome, expectServed } from './lib/api.js';
 import { isDelaySeconds, parseRetryAfter } from './lib/backoff.js';
-import { broken, check, fail } from './lib/check.js';
+import { broken, suite, fail } from './lib/check.js';
 import type { Reply } from './lib/client.js';
 import { noDraft, type Discovery } from './lib/rate.js';
+import { requireCount, requireEqual, requireHeader, requireStatus } from './lib/verdicts.js';
 
 function describePush(d: Discovery): string {
   const p = d.profile;
@@ -21,7 +21,7 @@ function throttledOf(d: Discovery): Reply[] {
   return d.throttled;
 }
 
-describe('RATE', () => {
+export const RATE = suite('RATE', (check, config) => {
   check('rate.burst', ['RATE-1'], 'a burst beyond the limit gets 429 rate_limited (the limit is discovered)', async ({ rate, recorder, note }) => {
     const d = rate!;
     recorder.exchanges.push(...d.exchanges);
@@ -64,7 +64,7 @@ describe('RATE', () => {
     note(`${probes.length} request(s) of the second key sent at once while the primary key was throttled${episode.confirmed ? ' (429s on both sides of them)' : ''}`);
     const throttled = probes.filter((r) => r.status === 429);
     if (throttled.length > 0) fail(`${throttled.length} of ${probes.length} requests of the second key were throttled (429) in the middle of the primary key's throttled burst`);
-    for (const r of probes) expect(r.status, "the second key in the middle of the primary key's throttled burst").toBe(200);
+    for (const r of probes) requireStatus(r, 200, 'RATE-4', "one key's burst does not throttle another: the second key is served (200) in the middle of the primary key's throttled burst");
   }, { pressure: true, needs: ['alt'] });
 
   check('rate.no-side-effect', ['RATE-5'], 'a throttled start leaves the job created and charges nothing', async ({ episode, recorder, note }) => {
@@ -78,13 +78,13 @@ describe('RATE', () => {
     note(`the start was throttled in flood ${episode.floods}`);
     expectServed(probe.readBack.job, 'reading the job back');
     expectServed(probe.readBack.events, 'reading its usage events');
-    expect(probe.readBack.job.json?.status, 'job after the throttled start').toBe('created');
-    expect((probe.readBack.events.json?.events as { job_id?: string }[]).filter((e) => e.job_id === probe.id), 'charges after the throttled start').toEqual([]);
+    requireEqual(probe.readBack.job.json?.status, 'created', 'RATE-5', 'a throttled request has no side effect: a 429\'d start leaves the job created');
+    requireCount((probe.readBack.events.json?.events as { job_id?: string }[]).filter((e) => e.job_id === probe.id), 0, 'RATE-5', 'a throttled request has no side effect: a 429\'d start charges nothing', 'charge events');
   }, { pressure: true });
 
   check('rate.headers', ['RATE-6'], 'responses carry RateLimit and RateLimit-Policy', async ({ raw }) => {
     const r = await raw.get('/v1/jobs?limit=1');
-    expect(r.headers.get('ratelimit'), 'RateLimit').toBeTruthy();
-    expect(r.headers.get('ratelimit-policy'), 'RateLimit-Policy').toBeTruthy();
+    requireHeader(r, 'RateLimit', 'RATE-6', 'responses carry the IETF RateLimit field');
+    requireHeader(r, 'RateLimit-Policy', 'RATE-6', 'responses carry the IETF RateLimit-Policy field');
   });
 });

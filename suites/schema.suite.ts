@@ -2,11 +2,10 @@
 // reach, so the run sees each documented response; every response of every
 // check is validated against contracts/openapi.yaml and certify reports the
 // violations per operation.
-import { describe } from 'vitest';
 import { createDraft, firstVideo, getJob, missingJobId, pollUntilTerminal, start } from './lib/api.js';
-import { check, fail } from './lib/check.js';
+import { suite, fail } from './lib/check.js';
 
-describe('SCHEMA', () => {
+export const SCHEMA = suite('SCHEMA', (check, config) => {
   check('schema.tour', [], 'every operation answers in the documented shape', async ({ client, config, recorder }) => {
     const id = await createDraft(client, config);
     await client.get('/v1/jobs?limit=5&offset=0');

@@ -1,6 +1,6 @@
 /** Starts jobcert's mock on loopback in a child process (mocks/process/main.ts): `jobcert load` and `jobcert certify` without --target. */
 import { spawn } from 'node:child_process';
-import { modulePath, nodeArgsForModules } from '../../scripts/runtime.js';
+import { modulePath, nodeArgsForModules } from '../../core/runtime.js';
 
 export interface EmbeddedMockOptions {
   faults: readonly string[];

@@ -1,11 +1,15 @@
-/** CLI-11: request bodies are validated before they are sent; a normal run causes no 400 invalid_request from the API itself (injected 400s do not count). */
+/**
+ * CLI-11: request bodies are validated before they are sent; a normal run causes no 400 invalid_request from the
+ * API itself. Injected 400s do not count: they never reach the API, so they have no engine answer. A 400 the API
+ * gave to a request whose answer an injection then dropped or held does count: the body the client sent was invalid.
+ */
 import { describe, Index, isV1, some, verdict, type Verdict } from './context.js';
 
 export function gradeCli11(ix: Index): Verdict {
   const base = { id: 'cli.validation', rule: 'CLI-11', title: '' };
   const sent = ix.records.filter((r) => isV1(r) && r.engine !== undefined);
   if (sent.length === 0) return verdict(base.id, base.rule, base.title, { status: 'skip', message: 'no request reached the API', requests: [], injections: [], logLines: [] });
-  const invalid = sent.filter((r) => !r.injection && r.engine?.status === 400 && r.engine.errorCode === 'invalid_request');
+  const invalid = sent.filter((r) => r.engine?.status === 400 && r.engine.errorCode === 'invalid_request');
   if (invalid.length > 0) {
     const why = invalid.map((r) => {
       let param = '';

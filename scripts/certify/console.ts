@@ -1,8 +1,8 @@
 /** What certify prints: one line per check as it finishes (grouped by family), then the verdict table. */
-import type { ReportPaths } from './reports/write.js';
-import { describeRateLimit } from './reports/rate-limit.js';
-import { describeTransport } from './reports/transport.js';
-import type { CheckResult, Compliance } from './results.js';
+import { describeRateLimit } from '../../core/reports/rate-limit.js';
+import { describeTransport } from '../../core/reports/transport.js';
+import { describeReportPaths, type ReportPaths } from '../../core/reports/write.js';
+import type { CheckResult, Compliance } from '../../core/results.js';
 
 export interface Console {
   header(text: string): void;
@@ -39,7 +39,7 @@ export function createConsole(opts: { quiet: boolean; color: boolean; redact: (s
       const blocked = s.blocked ? ` (${s.blocked} blocked: a key stayed throttled, RATE-3)` : '';
       out(`\nverdict ${verdict}: ${s.total} checks, ${s.pass} passed, ${s.fail} failed, ${s.error} errored${blocked}${unfinished}, ${s.skip} skipped (${s.gating_failures} gating), ${s.requests} requests in ${(doc.duration_ms / 1000).toFixed(1)} s\n`);
       if (doc.transport.failed > 0) out(`transport: ${describeTransport(doc.transport)}\n`);
-      out(`reports: ${paths.json}\n         ${paths.markdown}\n         ${paths.html}\n         ${paths.junit}\n`);
+      out(describeReportPaths(paths));
     },
     error(text) { process.stderr.write(`${opts.redact(text)}\n`); },
   };

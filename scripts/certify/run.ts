@@ -1,24 +1,21 @@
 /**
  * One certification run: settle the report directory (exit 2 if unusable),
  * bring up the target (the embedded mock when there is none), make sure it
- * answers (exit 3 if not), run the checks through vitest's Node API, derive
- * the run-wide checks, write the reports, return the exit code. An interrupt
+ * answers (exit 3 if not), run the selected checks on the engine (suites/),
+ * derive the run-wide checks, write the reports, return the exit code. An interrupt
  * (SIGINT, SIGTERM) or the run deadline stops the checks at once and still
  * writes the reports, listing what did not finish.
  */
-import { join } from 'node:path';
-import { createVitest, type Vitest } from 'vitest/node';
 import { DEFAULT_ACCOUNTS, DEFAULT_PROCESSING_MS } from '../../mocks/index.js';
 import type { RunConfig } from '../../suites/lib/config.js';
 import { redactor } from '../../suites/lib/redact.js';
-import { createConsole } from './console.js';
-import { SELECTABLE_FAMILIES, type CertifyOptions, type Selection } from './options.js';
+import { createConsole, type Console } from './console.js';
+import type { CertifyOptions } from './options.js';
 import { pointLatest, prepareReportDir } from './report-dir.js';
-import { CheckCollector } from './reporter.js';
 import { writeReports } from './reports/write.js';
-import { isGatingFailure, summarize, transportSummary, withDerivedChecks, type CheckResult, type Compliance } from './results.js';
-import { bringUpTarget, unreachable } from './target.js';
-import { modulePath, ROOT } from '../runtime.js';
+import { checkResult, isGatingFailure, selects, summarize, transportSummary, withDerivedChecks, type CheckResult, type Compliance } from './results.js';
+import { registeredChecks, runChecks, RunSession, type CheckDefinition } from '../../suites/index.js';
+import { bringUpTarget, MSW_TARGET, unreachable, type Target } from './target.js';
 import { verifyPacts } from '../../pact/verify.js';
 import { runCertifyLoad } from '../../load/certify.js';
 import type { LoadResults } from '../../load/results.js';
@@ -37,30 +34,12 @@ export const EMBEDDED_CLIPS = [
 ];
 export const EMBEDDED_FAILING_CLIP = 'https://media.example.com/clips/fail-corrupt.mp4';
 
-/** The single test file holding every family's checks (they share one worker, its key gates and its rate discovery). */
-const ENTRY = modulePath('suites/certify.entry');
-const ALL_FAMILIES = new Set(SELECTABLE_FAMILIES as readonly string[]);
-/** Checks end themselves at the deadline; this backstop stops vitest if one does not. */
+/** Checks end themselves at the deadline; this backstop ends the run if one does not. */
 const DEADLINE_GRACE_MS = 15_000;
-/** How long an interrupted or overdue run waits for vitest to wind down before reporting. */
+/** How long an interrupted run waits for its running checks to end before reporting. */
 const WIND_DOWN_MS = 1000;
 
-/**
- * Which checks to run, for --only/--skip. Check names are `<family>.<name>
- * [<rule IDs>] <title>`, so a family matches the id prefix and a rule ID
- * matches inside the brackets.
- */
-function plan(selection: Selection): RegExp | undefined {
-  if (selection.only.length === 0 && selection.skip.length === 0) return undefined;
-  // vitest matches the full name, "<describe> <test>", so a family is the id prefix after a space.
-  const term = (item: string): string => (ALL_FAMILIES.has(item) ? `(?:^|\\s)${item.toLowerCase()}\\.` : `\\[[^\\]]*\\b${item}\\b[^\\]]*\\]`);
-  const any = (items: string[]): string => `(?:${items.map(term).join('|')})`;
-  const only = selection.only.length ? `(?=.*?${any(selection.only)})` : '';
-  const skip = selection.skip.length ? `(?!.*?${any(selection.skip)})` : '';
-  return new RegExp(`^${only}${skip}`);
-}
-
-type Stop = { kind: 'signal'; signal: 'SIGINT' | 'SIGTERM' } | { kind: 'deadline' };
+export type Stop = { kind: 'signal'; signal: 'SIGINT' | 'SIGTERM' } | { kind: 'deadline' } | { kind: 'stopped' };
 
 /** SIGINT/SIGTERM while a run is on: stop it and report. A second signal exits at once. */
 function onInterrupt(): { stopped: Promise<Stop>; dispose(): void } {
@@ -77,7 +56,7 @@ function onInterrupt(): { stopped: Promise<Stop>; dispose(): void } {
   return { stopped, dispose: () => { if (handler) for (const s of ['SIGINT', 'SIGTERM'] as const) process.removeListener(s, handler); } };
 }
 
-/** Families that run outside vitest: with the full profile unless skipped, or when --only names them. */
+/** Stages after the checks (PACT, LOAD): with the full profile unless skipped, or when --only names them. */
 function wantsFamily(opts: CertifyOptions, family: string): boolean {
   if (opts.selection.skip.includes(family)) return false;
   return opts.selection.only.length > 0 ? opts.selection.only.includes(family) : opts.run.profile === 'full';
@@ -85,7 +64,7 @@ function wantsFamily(opts: CertifyOptions, family: string): boolean {
 
 async function verifyFamilyPact(opts: CertifyOptions, config: RunConfig, redact: (s: string) => string, interrupted: Promise<unknown>): Promise<CheckResult[]> {
   if (config.embedded?.transport === 'msw') {
-    return [{ id: 'pact.verification', rule_ids: [], family: 'PACT', level: 'must', title: 'the pacts could be verified', status: 'skip', message: 'the Pact verifier needs a real socket: run with --mock-transport http (the default)', duration_ms: 0, requests: 0, evidence: [], request_ids: [], repro: null, notes: [] }];
+    return [checkResult({ id: 'pact.verification', rules: [], title: 'the pacts could be verified', status: 'skip', message: 'the Pact verifier needs a real socket: run with --mock-transport http (the default)' })];
   }
   const abort = new AbortController();
   void interrupted.then(() => abort.abort());
@@ -100,7 +79,7 @@ async function verifyFamilyPact(opts: CertifyOptions, config: RunConfig, redact:
 /** LOAD on the target (with --allow-load) or on the embedded mock; a target not allowed is a skip saying so. */
 async function loadFamily(opts: CertifyOptions, config: RunConfig, embedded: boolean, log: (line: string) => void): Promise<{ checks: CheckResult[]; results?: LoadResults }> {
   if (!embedded && !opts.load.allowLoad) {
-    return { checks: [{ id: 'load.allowed', rule_ids: [], family: 'LOAD', level: 'must', title: 'the target may be load-tested', status: 'skip', message: 'needs --allow-load (or allowLoad in the config file): LOAD runs only against a target the user allows, never a production host', duration_ms: 0, requests: 0, evidence: [], request_ids: [], repro: null, notes: [] }] };
+    return { checks: [checkResult({ id: 'load.allowed', rules: [], title: 'the target may be load-tested', status: 'skip', message: 'needs --allow-load (or allowLoad in the config file): LOAD runs only against a target the user allows, never a production host' })] };
   }
   try {
     const out = await runCertifyLoad({
@@ -116,15 +95,126 @@ async function loadFamily(opts: CertifyOptions, config: RunConfig, embedded: boo
   }
 }
 
-const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> => Promise.race([p, new Promise<undefined>((r) => { setTimeout(() => r(undefined), ms).unref(); })]);
+/** What a run needs from whoever drives it: a console, and a promise that resolves if the run is to stop. */
+export interface RunHooks {
+  ui: Console;
+  stopped: Promise<Stop>;
+  redact: (text: string) => string;
+}
 
-export async function certify(opts: CertifyOptions, version: string): Promise<number> {
+/** The keys of a run: the user's, or the embedded mock's accounts. */
+function keysOf(opts: CertifyOptions): { primary: string; alt?: string; broke?: string } {
+  return opts.target === undefined
+    ? { primary: opts.keys.primary ?? DEFAULT_ACCOUNTS[0]!.key, alt: opts.keys.alt ?? DEFAULT_ACCOUNTS[1]!.key, broke: opts.keys.broke ?? DEFAULT_ACCOUNTS[2]!.key }
+    : { ...opts.keys, primary: opts.keys.primary as string };
+}
+
+/** What the checks of a run are told: the options resolved against the target brought up for it. */
+function configFor(opts: CertifyOptions, target: Pick<Target, 'url' | 'logSource'>, startedAt: Date): RunConfig {
+  const embedded = opts.target === undefined;
+  const failingVideo = opts.run.failingVideo ?? (embedded ? EMBEDDED_FAILING_CLIP : undefined);
+  const logSource = opts.logSource ?? target.logSource;
+  return {
+    ...opts.run,
+    target: target.url,
+    deadlineAt: startedAt.getTime() + opts.maxDurationS * 1000,
+    embedded: embedded ? { transport: opts.mock.transport, faults: opts.mock.faults, variants: opts.mock.variants, processingMs: DEFAULT_PROCESSING_MS } : null,
+    keys: Object.fromEntries(Object.entries(keysOf(opts)).filter(([, v]) => v !== undefined)) as RunConfig['keys'],
+    videos: opts.videos ?? EMBEDDED_CLIPS,
+    ...(failingVideo !== undefined ? { failingVideo } : {}),
+    ...(logSource ? { logSource } : {}),
+  };
+}
+
+/** The checks a run with these options will report (before the target is up): what the vitest adapter declares as tests. */
+export function plannedChecks(opts: CertifyOptions): CheckDefinition[] {
+  const config = configFor(opts, { url: opts.target ?? MSW_TARGET, logSource: opts.mock.transport === 'msw' ? { kind: 'memory', lines: [] } : undefined }, new Date());
+  return registeredChecks(config).filter((c) => selects(opts.selection, c.family, c.rules));
+}
+
+/**
+ * One certification as a library call: bring up the target, run the selected
+ * checks and stages, and return the compliance document (no report written,
+ * no exit): `certify` and the vitest adapter both drive this.
+ */
+export async function runCertification(opts: CertifyOptions, version: string, hooks: RunHooks): Promise<{ doc: Compliance; stop: Stop | undefined } | { unreachable: string }> {
   const startedAt = new Date();
   const t0 = performance.now();
   const embedded = opts.target === undefined;
-  const keys = embedded
-    ? { primary: opts.keys.primary ?? DEFAULT_ACCOUNTS[0]!.key, alt: opts.keys.alt ?? DEFAULT_ACCOUNTS[1]!.key, broke: opts.keys.broke ?? DEFAULT_ACCOUNTS[2]!.key }
-    : { ...opts.keys, primary: opts.keys.primary as string };
+  const keys = keysOf(opts);
+  const { ui, redact } = hooks;
+  const target = await bringUpTarget(opts, keys);
+  try {
+    const config = configFor(opts, target, startedAt);
+
+    const extras = [opts.mock.faults.length ? `faults ${opts.mock.faults.join(', ')}` : '', opts.mock.variants.length ? `variants ${opts.mock.variants.join(', ')}` : ''].filter(Boolean).join('; ');
+    const shown = embedded ? `the embedded mock${extras ? ` with ${extras}` : ''} (${opts.mock.transport === 'msw' ? 'in-process' : target.url})` : target.url;
+    ui.header(`jobcert ${version}: certifying ${shown}, profile ${config.profile}, fuzz seed ${config.seed} (replay with --seed ${config.seed})${opts.shuffle !== undefined ? `, checks shuffled (seed ${opts.shuffle})` : ''}`);
+    if (!(embedded && opts.mock.transport === 'msw')) {
+      const down = await unreachable(target.url, config.requestTimeoutMs);
+      if (down !== undefined) return { unreachable: `the target ${target.url} could not be reached (${down})` };
+    }
+
+    // The registry's checks for this configuration, those the selection names.
+    let selected: CheckDefinition[] = [];
+    const loadErrors: string[] = [];
+    try {
+      selected = registeredChecks(config).filter((c) => selects(opts.selection, c.family, c.rules));
+    } catch (err) {
+      loadErrors.push(redact(err instanceof Error ? err.message : String(err)));
+    }
+    const session = new RunSession(config);
+    const stopping = hooks.stopped.then((s) => {
+      const why = `the run was interrupted (${s.kind === 'signal' ? s.signal : 'stopped'})`;
+      ui.error(s.kind === 'signal' ? `jobcert: ${s.signal}: stopping the checks and writing the reports with what finished` : 'jobcert: stopping the checks');
+      session.stop(new Error(why));
+      return why;
+    });
+    const interrupted: { by?: Stop } = {};
+    void hooks.stopped.then((s) => { interrupted.by = s; });
+    const ran = await runChecks(selected, session, {
+      concurrency: config.concurrency, ...(opts.shuffle !== undefined ? { shuffle: opts.shuffle } : {}),
+      onResult: (r) => ui.result(r), stopped: stopping, windDownMs: WIND_DOWN_MS, deadlineGraceMs: DEADLINE_GRACE_MS,
+      deadlineReason: `the run deadline (--max-duration ${opts.maxDurationS} s) passed`,
+    }).finally(() => session.dispose());
+    for (const e of loadErrors) ui.error(`jobcert: the checks could not be listed: ${e}`);
+    // Read after the checks: an interrupt or the deadline during them ends the run here.
+    const stop = interrupted.by ?? (Date.now() >= config.deadlineAt ? ({ kind: 'deadline' } as const) : undefined);
+    // PACT: the committed consumer pacts verified against the target (full profile, or --only PACT), after the checks.
+    const pactChecks = stop || !wantsFamily(opts, 'PACT') ? [] : await verifyFamilyPact(opts, config, redact, hooks.stopped);
+    for (const c of pactChecks) ui.result(c);
+    // LOAD: after the checks, so the load does not disturb their timing; the embedded mock gets its own process.
+    const load = stop || !wantsFamily(opts, 'LOAD') ? undefined : await loadFamily(opts, config, embedded, (line) => ui.header(`  LOAD ${line}`));
+    for (const c of load?.checks ?? []) ui.result(c);
+
+    const checks: CheckResult[] = withDerivedChecks([...ran.results, ...pactChecks, ...(load?.checks ?? [])], opts.selection);
+    if (loadErrors.length > 0) {
+      // Filed under SCHEMA, a family every report draws: the run's own machinery failed, not a provider rule.
+      checks.push({ ...checkResult({ id: 'harness.load', rules: [], title: 'every suite declared its checks', status: 'error', message: loadErrors.join('; ') }), family: 'SCHEMA' });
+    }
+    const summary = summarize(checks, opts.strict);
+    // Discovery's requests count where no check carried them.
+    if (ran.rateProfile && !checks.some((c) => c.id === 'rate.burst' && c.requests > 0)) summary.requests += ran.rateProfile.sent;
+    const gatingFailure = checks.some((c) => isGatingFailure(c, opts.strict)) || checks.length === 0;
+    const doc: Compliance = {
+      tool: 'jobcert', version, target: embedded && opts.mock.transport === 'msw' ? 'embedded mock (in-process)' : target.url, profile: config.profile, strict: opts.strict,
+      started_at: startedAt.toISOString(), duration_ms: Math.round(performance.now() - t0),
+      verdict: stop?.kind === 'signal' ? 'interrupted' : gatingFailure ? 'fail' : 'pass',
+      summary, clips: checks.flatMap((c) => (c.clip ? [c.clip] : [])),
+      ...(ran.rateProfile ? { rate_limit: ran.rateProfile } : {}),
+      transport: transportSummary(checks),
+      checks,
+      ...(load && 'results' in load ? { load: load.results } : {}),
+    };
+    return { doc, stop };
+  } finally {
+    await target.close();
+  }
+}
+
+export async function certify(opts: CertifyOptions, version: string): Promise<number> {
+  const embedded = opts.target === undefined;
+  const keys = keysOf(opts);
   const redact = redactor([keys.primary, keys.alt, keys.broke]);
   const ui = createConsole({ quiet: opts.quiet, color: process.stdout.isTTY === true && !process.env.NO_COLOR, redact });
   // Before anything runs or is written: LOAD never goes near a production host, and a report directory
@@ -135,95 +225,20 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
       throw err;
     }
   }
-  const dir = prepareReportDir(opts.out, startedAt);
-
+  const dir = prepareReportDir(opts.out, new Date());
   const interrupt = onInterrupt();
-  const target = await bringUpTarget(opts, keys);
   try {
-    const failingVideo = opts.run.failingVideo ?? (embedded ? EMBEDDED_FAILING_CLIP : undefined);
-    const logSource = opts.logSource ?? target.logSource;
-    const config: RunConfig = {
-      ...opts.run,
-      target: target.url,
-      deadlineAt: startedAt.getTime() + opts.maxDurationS * 1000,
-      embedded: embedded ? { transport: opts.mock.transport, faults: opts.mock.faults, variants: opts.mock.variants, processingMs: DEFAULT_PROCESSING_MS } : null,
-      keys: Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined)) as RunConfig['keys'],
-      videos: opts.videos ?? EMBEDDED_CLIPS,
-      ...(failingVideo !== undefined ? { failingVideo } : {}),
-      ...(logSource ? { logSource } : {}),
-    };
-
-    const extras = [opts.mock.faults.length ? `faults ${opts.mock.faults.join(', ')}` : '', opts.mock.variants.length ? `variants ${opts.mock.variants.join(', ')}` : ''].filter(Boolean).join('; ');
-    const shown = embedded ? `the embedded mock${extras ? ` with ${extras}` : ''} (${opts.mock.transport === 'msw' ? 'in-process' : target.url})` : target.url;
-    ui.header(`jobcert ${version}: certifying ${shown}, profile ${config.profile}, fuzz seed ${config.seed} (replay with --seed ${config.seed})${opts.shuffle !== undefined ? `, checks shuffled (seed ${opts.shuffle})` : ''}`);
-    if (!(embedded && opts.mock.transport === 'msw')) {
-      const down = await unreachable(target.url, config.requestTimeoutMs);
-      if (down !== undefined) {
-        ui.error(`jobcert: the target ${target.url} could not be reached (${down})`);
-        return EXIT.unreachable;
-      }
+    const run = await runCertification(opts, version, { ui, stopped: interrupt.stopped, redact });
+    if ('unreachable' in run) {
+      ui.error(`jobcert: ${run.unreachable}`);
+      return EXIT.unreachable;
     }
-
-    const pattern = plan(opts.selection);
-    const collector = new CheckCollector((r) => ui.result(r), redact);
-    const previousExitCode = process.exitCode;
-    const signalListeners = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
-    const vitest: Vitest = await createVitest('test', {
-      root: ROOT, config: false, watch: false, include: [ENTRY], reporters: [collector], provide: { jobcert: config },
-      setupFiles: [modulePath('suites/lib/setup')], pool: 'threads', maxConcurrency: config.concurrency,
-      sequence: { concurrent: true, ...(opts.shuffle !== undefined ? { shuffle: true, seed: opts.shuffle } : {}) },
-      passWithNoTests: true, silent: true, ...(pattern ? { testNamePattern: pattern } : {}),
-    }, { logLevel: 'silent', cacheDir: join(target.scratch, '.vite-jobcert') });
-    // vitest's logger exits the process on SIGINT/SIGTERM; certify owns interrupts, because it must still write the reports.
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      for (const listener of process.listeners(signal)) if (!signalListeners.has(listener)) process.removeListener(signal, listener);
-    }
-    let backstop: NodeJS.Timeout | undefined;
-    const overdue = new Promise<Stop>((resolve) => { backstop = setTimeout(() => resolve({ kind: 'deadline' }), Math.max(0, config.deadlineAt - Date.now()) + DEADLINE_GRACE_MS); });
-    const finished = vitest.start().then(() => undefined);
-    const stop = await Promise.race([finished, interrupt.stopped, overdue]);
-    clearTimeout(backstop);
-    if (stop) {
-      ui.error(stop.kind === 'signal' ? `jobcert: ${stop.signal}: stopping the checks and writing the reports with what finished` : 'jobcert: the run deadline passed and some checks did not end; stopping them');
-      await within(vitest.cancelCurrentRun('keyboard-input'), WIND_DOWN_MS);
-    }
-    // vitest may not settle after a stop: its workers end with the process.
-    await within(vitest.close(), stop ? WIND_DOWN_MS : 30_000);
-    process.exitCode = previousExitCode;
-    for (const e of collector.loadErrors) ui.error(`jobcert: a suite failed to load: ${e}`);
-    // PACT: the committed consumer pacts verified against the target (full profile, or --only PACT), after the checks.
-    const pactChecks = stop || !wantsFamily(opts, 'PACT') ? [] : await verifyFamilyPact(opts, config, redact, interrupt.stopped);
-    for (const c of pactChecks) ui.result(c);
-    // LOAD: after the checks, so the load does not disturb their timing; the embedded mock gets its own process.
-    const load = stop || !wantsFamily(opts, 'LOAD') ? undefined : await loadFamily(opts, config, embedded, (line) => ui.header(`  LOAD ${line}`));
-    for (const c of load?.checks ?? []) ui.result(c);
-
-    const reason = stop?.kind === 'signal' ? `the run was interrupted (${stop.signal})` : `the run deadline (--max-duration ${opts.maxDurationS} s) passed`;
-    const checks: CheckResult[] = withDerivedChecks([...collector.results, ...pactChecks, ...(load?.checks ?? []), ...collector.unfinished(reason)], opts.selection);
-    if (collector.loadErrors.length > 0) {
-      checks.push({ id: 'harness.load', rule_ids: [], family: 'SCHEMA', level: 'must', title: 'every suite loaded', status: 'error', message: collector.loadErrors.join('; '), duration_ms: 0, requests: 0, evidence: [], request_ids: [], repro: null, notes: [] });
-    }
-    const summary = summarize(checks, opts.strict);
-    // Discovery's requests count where no check carried them.
-    if (collector.rateProfile && !checks.some((c) => c.id === 'rate.burst' && c.requests > 0)) summary.requests += collector.rateProfile.sent;
-    const gatingFailure = checks.some((c) => isGatingFailure(c, opts.strict)) || checks.length === 0;
-    const doc: Compliance = {
-      tool: 'jobcert', version, target: embedded && opts.mock.transport === 'msw' ? 'embedded mock (in-process)' : target.url, profile: config.profile, strict: opts.strict,
-      started_at: startedAt.toISOString(), duration_ms: Math.round(performance.now() - t0),
-      verdict: stop?.kind === 'signal' ? 'interrupted' : gatingFailure ? 'fail' : 'pass',
-      summary, clips: checks.flatMap((c) => (c.clip ? [c.clip] : [])),
-      ...(collector.rateProfile ? { rate_limit: collector.rateProfile } : {}),
-      transport: transportSummary(checks),
-      checks,
-      ...(load && 'results' in load ? { load: load.results } : {}),
-    };
-    const paths = await writeReports(doc, dir, redact);
+    const paths = await writeReports(run.doc, dir, redact);
     if (opts.out === undefined) pointLatest(dir);
-    ui.final(doc, paths);
-    if (stop?.kind === 'signal') return EXIT[stop.signal];
-    return doc.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+    ui.final(run.doc, paths);
+    if (run.stop?.kind === 'signal') return EXIT[run.stop.signal];
+    return run.doc.verdict === 'pass' ? EXIT.pass : EXIT.fail;
   } finally {
     interrupt.dispose();
-    await target.close();
   }
 }

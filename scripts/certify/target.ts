@@ -2,12 +2,15 @@
  * The target of a run: the provider the user named, or the embedded mock
  * brought up on an ephemeral loopback port in a process of its own (so its
  * event loop and jobcert's do not compete, as with a real provider; floods
- * outrun a fast refill), or in-process through msw, with its log wired as the
- * OBS-4 log source. `close()` stops what was started.
+ * outrun a fast refill), or in-process through msw (fetch to the target never
+ * leaves the process), with its log wired as the OBS-4 log source. `close()`
+ * stops what was started.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setupServer } from 'msw/node';
+import { createEngine, DEFAULT_PROCESSING_MS, mswHandlers } from '../../mocks/index.js';
 import { startEmbeddedMock, type EmbeddedMock } from '../../mocks/process/start.js';
 import type { RunConfig } from '../../suites/lib/config.js';
 import type { CertifyOptions } from './options.js';
@@ -18,7 +21,7 @@ export const MSW_TARGET = 'http://127.0.0.1:9';
 export interface Target {
   url: string;
   logSource: RunConfig['logSource'];
-  /** Scratch space of this run (vitest's cache), removed by close(). */
+  /** Scratch space of this run (the mock's log), removed by close(). */
   scratch: string;
   close(): Promise<void>;
 }
@@ -26,7 +29,7 @@ export interface Target {
 export async function bringUpTarget(opts: CertifyOptions, keys: { primary: string; alt?: string; broke?: string }): Promise<Target> {
   const scratch = await mkdtemp(join(tmpdir(), 'jobcert-'));
   if (opts.target !== undefined) return { url: opts.target, logSource: undefined, scratch, close: () => rm(scratch, { recursive: true, force: true }) };
-  if (opts.mock.transport === 'msw') return { url: MSW_TARGET, logSource: { kind: 'memory' }, scratch, close: () => rm(scratch, { recursive: true, force: true }) };
+  if (opts.mock.transport === 'msw') return inProcess(opts, keys, scratch);
   const logPath = join(scratch, 'mock.log');
   let mock: EmbeddedMock;
   try {
@@ -57,4 +60,28 @@ export async function unreachable(target: string, timeoutMs: number): Promise<st
     const e = err as Error & { cause?: { code?: string; message?: string } };
     return e.name === 'TimeoutError' ? 'no answer within 5 s' : (e.cause?.code ?? e.cause?.message ?? e.message);
   }
+}
+
+/** The embedded mock in this process: msw answers fetch to MSW_TARGET from an engine of the run's own. */
+function inProcess(opts: CertifyOptions, keys: { primary: string; alt?: string; broke?: string }, scratch: string): Target {
+  const lines: string[] = [];
+  const engine = createEngine({
+    faults: opts.mock.faults, variants: opts.mock.variants, processingMs: DEFAULT_PROCESSING_MS,
+    accounts: [
+      { name: 'primary', key: keys.primary, credits: 1_000_000 },
+      ...(keys.alt ? [{ name: 'second', key: keys.alt, credits: 1_000_000 }] : []),
+      ...(keys.broke ? [{ name: 'zero-credit', key: keys.broke, credits: 0 }] : []),
+    ],
+    log: (entry) => { lines.push(JSON.stringify(entry)); },
+  });
+  const server = setupServer(...mswHandlers(engine, MSW_TARGET));
+  // Only the run's own requests go to MSW_TARGET; anything else this process fetches is none of the mock's business.
+  server.listen({ onUnhandledRequest: 'bypass' });
+  return {
+    url: MSW_TARGET, logSource: { kind: 'memory', lines }, scratch,
+    close: async () => {
+      server.close();
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
 }

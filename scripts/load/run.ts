@@ -99,7 +99,6 @@ export async function runLoad(opts: LoadCommandOptions, version: string): Promis
     };
     const paths = await writeReports(doc, dir, redact);
     ui.final(doc, paths);
-    if (paths.load) ui.header(`         ${paths.load}`);
     return doc.verdict === 'pass' ? EXIT.pass : EXIT.fail;
   } finally {
     await mock?.close();

@@ -56,11 +56,12 @@ export function errorOf(r: Reply): { code: string; message: string; request_id: 
  */
 export function expectOutcome(r: Reply, want: { status: number; code?: string }, rule: string, label: string): void {
   // No request may get a 5xx: that is ERR-3's, whatever the request was for.
-  if (r.status >= 500 && want.status < 500) broken('ERR-3', `${label}: expected ${want.status}${want.code ? ` ${want.code}` : ''}, got ${brief(r)}`);
-  if (r.status !== want.status) broken(rule, `${label}: expected ${want.status}${want.code ? ` ${want.code}` : ''}, got ${brief(r)}`);
+  const wanted = `${want.status}${want.code ? ` ${want.code}` : ''}`;
+  if (r.status >= 500 && want.status < 500) broken('ERR-3', `${label} must answer ${wanted}, never a 5xx; got ${brief(r)}`);
+  if (r.status !== want.status) broken(rule, `${label} must answer ${wanted}; got ${brief(r)}`);
   if (want.code !== undefined) {
     const { code } = errorOf(r);
-    if (code !== want.code) broken(rule, `${label}: expected the code ${want.code}, got ${code}`);
+    if (code !== want.code) broken(rule, `${label} must answer ${wanted}; got ${want.status} with the code ${code}`);
   }
 }
 

@@ -1,50 +1,26 @@
 /**
- * `check()` declares one certification check as a vitest test. Its name is
- * `<id> [<rule IDs>] <title>`, so `--only AUTH-4` can select it; its meta
- * carries what the reports need (rules, level, evidence, request ids), which
- * vitest hands to the certify reporter.
+ * A check is data: `defineCheck` (or a suite's `check(...)`) makes a
+ * CheckDefinition (id, the rules it cites, title, what it needs, its gates and
+ * budget, and the function that judges), and `runCheck` runs one within a run
+ * session and returns its CheckResult. The engine (engine.ts) picks and
+ * schedules them; nothing here knows a test runner.
  *
- * Checks run concurrently (certify sets vitest's `sequence.concurrent`). Each
- * one first takes its keys' gates (shared, or exclusive for floods and for
- * counting a key's jobs), then runs within its own time budget and the run
+ * Each check first takes its keys' gates (shared, or exclusive for floods and
+ * for counting a key's jobs), then runs within its own time budget and the run
  * deadline. What it throws is judged here: a broken rule it cites is `fail`,
  * a rule it only relied on is `error` (not judged), so blame stays precise.
  */
-import { test, type TestContext } from 'vitest';
 import { ruleById } from '../../contracts/rules.js';
-import { Client, Recorder, type Exchange, type TransportFailure } from './client.js';
-import { runConfig, type KeyRole, type RunConfig } from './config.js';
-import { Blocked, CheckFailure, NotJudged, OutOfTime, RuleBroken } from './errors.js';
-import { gateFor } from './gate.js';
-import { pressureEpisode, rateDiscovery, throttledWritesAct, type Discovery, type Episode, type RateProfile } from './rate.js';
+import { checkResult, familyOf, levelOf, reproFor, type CheckResult, type ClipRow, type Status } from '../../core/results.js';
+import { Client, type Exchange, type Recorder, type TransportFailure } from './client.js';
+import type { KeyRole, RunConfig } from './config.js';
+import { Blocked, CheckFailure, NotJudged, OutOfTime, RuleBroken, TransportError, type Finding } from './errors.js';
+import { pressureEpisode, rateDiscovery, throttledWritesAct, type Discovery, type Episode } from './rate.js';
+import type { RunSession } from './session.js';
 
 export { CheckFailure, fail, broken } from './errors.js';
 
-export interface ClipRow { label: string; url: string; status?: string; processing_ms?: number; credits?: number }
-
-export interface CheckMeta {
-  id: string;
-  rules: string[];
-  family: string;
-  level: 'must' | 'should';
-  title: string;
-  exchanges: Exchange[];
-  exchanges_total: number;
-  request_ids: string[];
-  notes: string[];
-  skip_reason?: string;
-  clip?: ClipRow;
-  /** Ended at once because a key it needs is stuck (RATE-3). */
-  blocked?: boolean;
-  /** The run's rate-limit discovery, carried by every check that used it. */
-  rate_profile?: RateProfile;
-  /** Requests of this check that got no response, by what the transport did. */
-  transport?: Partial<Record<TransportFailure, number>>;
-}
-
-declare module 'vitest' {
-  interface TaskMeta { jobcert?: CheckMeta }
-}
+export type { ClipRow } from '../../core/results.js';
 
 export type Need = 'alt' | 'broke' | 'logSource' | 'failingVideo';
 const NEED_TEXT: Record<Need, string> = {
@@ -59,6 +35,8 @@ export interface CheckContext {
   /** A client that does not retry 429 (RATE checks). */
   raw: Client;
   config: RunConfig;
+  /** The run this check belongs to: its gates, discovery and episode. */
+  session: RunSession;
   note(message: string): void;
   clip(row: ClipRow): void;
   recorder: Recorder;
@@ -66,7 +44,7 @@ export interface CheckContext {
   rate: Discovery | undefined;
   /** The probes sent while the primary key was throttled; present when the check declared `pressure`. */
   episode: Episode | undefined;
-  /** Aborts when the check's budget or the run deadline runs out. */
+  /** Aborts when the check's budget or the run deadline runs out, or the run is stopped. */
   signal: AbortSignal;
 }
 
@@ -80,8 +58,43 @@ export interface CheckOptions {
   rate?: boolean;
   /** The check judges the run's pressure episode (one flood, every throttled-state probe: rate.ts). */
   pressure?: boolean;
-  /** Skip it with this reason, decided when the suite loads (a FUZZ replay of one other check). */
+  /** Skip it with this reason (a FUZZ replay of one other check, a provider configured without a policy). */
   skip?: string;
+}
+
+export interface CheckDefinition extends CheckOptions {
+  id: string;
+  rules: string[];
+  /** The id's prefix, upper-cased: AUTH, FUZZ, SCHEMA… */
+  family: string;
+  /** SHOULD only when every cited rule is a SHOULD; a check citing no rule (SCHEMA) gates. */
+  level: 'must' | 'should';
+  title: string;
+  run(t: CheckContext): Promise<void>;
+}
+
+export function defineCheck(spec: { id: string; rules: string[]; title: string; run: (t: CheckContext) => Promise<void> } & CheckOptions): CheckDefinition {
+  return { ...spec, family: familyOf(spec.id), level: levelOf(spec.rules) };
+}
+
+/** How a suite declares its checks: positional, in the order they read best in a suite file. */
+export type DeclareCheck = (id: string, rules: string[], title: string, run: (t: CheckContext) => Promise<void>, opts?: CheckOptions) => void;
+
+/** A family's checks for a run's configuration (a check per configured clip, a skip decided by a setting). */
+export interface Suite {
+  family: string;
+  checks(config: RunConfig): CheckDefinition[];
+}
+
+export function suite(family: string, declare: (check: DeclareCheck, config: RunConfig) => void): Suite {
+  return {
+    family,
+    checks(config) {
+      const out: CheckDefinition[] = [];
+      declare((id, rules, title, run, opts = {}) => { out.push(defineCheck({ id, rules, title, run, ...opts })); }, config);
+      return out;
+    },
+  };
 }
 
 const EVIDENCE_HEAD = 12;
@@ -100,25 +113,19 @@ function hasNeed(config: RunConfig, need: Need): boolean {
   return config.failingVideo !== undefined;
 }
 
-let deadline: AbortSignal | undefined;
-/** One signal per worker that aborts at the run deadline. */
-function deadlineSignal(config: RunConfig): AbortSignal {
-  if (!deadline) {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(new OutOfTime('the run deadline (--max-duration) passed')), Math.max(0, config.deadlineAt - Date.now())).unref();
-    deadline = controller.signal;
-  }
-  return deadline;
-}
-
 /** Whom a thrown error blames: the check itself only for a rule it cites. */
-function judged(err: unknown, rules: string[], meta: CheckMeta): unknown {
-  if (err instanceof RuleBroken) return rules.includes(err.rule) ? new CheckFailure(err.message) : new NotJudged(`not judged: ${err.message}`);
-  if (err instanceof Blocked) meta.blocked = true;
+function judged(err: unknown, rules: string[], seen: Seen): unknown {
+  if (err instanceof RuleBroken) {
+    if (!rules.includes(err.rule)) return new NotJudged(`not judged: ${err.message}`);
+    // The report leads with the rule and what SPEC requires of it, then what came back.
+    return new CheckFailure(err.message.startsWith(`${err.rule}: `) ? err.message : `${err.rule}: ${err.message}`, { rule: err.rule, requires: ruleById(err.rule)?.title ?? err.rule, observed: err.message });
+  }
+  if (err instanceof Blocked) seen.blocked = true;
   return err;
 }
 
-const isFailure = (err: unknown): err is Error => err instanceof CheckFailure || (err instanceof Error && err.name === 'AssertionError');
+/** A verdict against the check: a failure, or a rule it cites broken (the FUZZ runner throws those). */
+const isFailure = (err: unknown, rules: string[]): err is Error => err instanceof CheckFailure || (err instanceof RuleBroken && rules.includes(err.rule));
 
 /**
  * A check that failed after some of its writes were throttled and retried:
@@ -126,68 +133,88 @@ const isFailure = (err: unknown): err is Error => err instanceof CheckFailure ||
  * saw may be the throttled copy's doing, so it is not judged. On a provider
  * that keeps RATE-5, the failure stands.
  */
-async function rejudged(err: unknown, rules: string[], recorder: Recorder, config: RunConfig, signal: AbortSignal): Promise<unknown> {
-  if (!isFailure(err) || recorder.throttledWrites === 0 || rules.includes('RATE-5')) return err;
-  const episode = await rateDiscovery(config, signal).then((d) => pressureEpisode(config, d, signal)).catch(() => undefined);
+async function rejudged(err: unknown, rules: string[], recorder: Recorder, session: RunSession): Promise<unknown> {
+  if (!isFailure(err, rules) || recorder.throttledWrites === 0 || rules.includes('RATE-5')) return err;
+  const episode = await rateDiscovery(session, session.signal).then((d) => pressureEpisode(session, d, session.signal)).catch(() => undefined);
   if (!episode || !throttledWritesAct(episode)) return err;
   return new NotJudged(`not judged: ${recorder.throttledWrites} of its writes were throttled (429) and retried, and a throttled start has effects on this provider (RATE-5), so this may be the throttled copy's doing: ${err.message}`);
 }
 
-/** Names of the checks that use the rate-limit discovery, so it can run first when one of them is selected. */
-export const usesDiscovery = new Set<string>();
-
-export function check(id: string, rules: string[], title: string, fn: (t: CheckContext) => Promise<void>, opts: CheckOptions = {}): void {
-  const family = id.split('.')[0]?.toUpperCase() ?? 'OTHER';
-  // SHOULD only when every cited rule is a SHOULD; a check citing no rule (SCHEMA) gates.
-  const level = rules.length > 0 && rules.every((r) => ruleById(r)?.level === 'should') ? 'should' : 'must';
-  const config = runConfig();
-  // vitest's own timeout is only a backstop: budgets and the deadline end a check first.
-  const backstop = Math.max(10_000, config.deadlineAt - Date.now() + 20_000);
-  const name = `${id} [${rules.join(' ')}] ${title}`;
-  if (opts.rate || opts.pressure) usesDiscovery.add(name);
-  test(name, { timeout: backstop }, async (ctx: TestContext) => {
-    const recorder = new Recorder(config);
-    const meta: CheckMeta = { id, rules, family, level, title, exchanges: [], exchanges_total: 0, request_ids: [], notes: [] };
-    ctx.task.meta.jobcert = meta;
-    const missing = (opts.needs ?? []).filter((n) => !hasNeed(config, n));
-    if (missing.length > 0 || opts.skip !== undefined) {
-      meta.skip_reason = opts.skip ?? missing.map((n) => NEED_TEXT[n]).join('; ');
-      ctx.skip(meta.skip_reason);
-      return;
-    }
-    const runDeadline = deadlineSignal(config);
-    const releases: (() => void)[] = [];
-    const budget = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    let failure: { err: unknown } | undefined;
-    try {
-      const rate = opts.rate || opts.pressure ? await rateDiscovery(config, runDeadline) : undefined;
-      if (rate) meta.rate_profile = rate.profile;
-      const episode = opts.pressure && rate ? await pressureEpisode(config, rate, runDeadline) : undefined;
-      const uses: KeyRole[] = ['primary', ...(['alt', 'broke'] as const).filter((k) => opts.needs?.includes(k) || opts.exclusive?.includes(k))];
-      for (const role of uses) releases.push(await gateFor(role).lock.acquire(opts.exclusive?.includes(role) ? 'exclusive' : 'shared', runDeadline));
-      const budgetMs = opts.timeoutMs ?? 60_000;
-      timer = setTimeout(() => budget.abort(new OutOfTime(`the check's time budget of ${budgetMs / 1000} s ran out`)), budgetMs);
-      const signal = AbortSignal.any([budget.signal, runDeadline]);
-      const client = new Client(recorder, { retry429: true, signal });
-      const raw = new Client(recorder, { retry429: false, signal });
-      await fn({
-        client, raw, config, recorder, rate, episode, signal,
-        note: (m) => meta.notes.push(recorder.redact(m)),
-        clip: (row) => { meta.clip = row; },
-      });
-    } catch (err) {
-      failure = { err };
-    } finally {
-      clearTimeout(timer);
-      for (const release of releases.reverse()) release();
-      meta.exchanges = evidence(recorder.exchanges);
-      meta.exchanges_total = recorder.exchanges.length;
-      const failures = recorder.exchanges.flatMap((e) => (e.transport ? [e.transport] : []));
-      if (failures.length > 0) meta.transport = Object.fromEntries([...new Set(failures)].map((k) => [k, failures.filter((f) => f === k).length]));
-      meta.request_ids = recorder.exchanges.flatMap((e) => (e.request_id ? [e.request_id] : []));
-    }
-    // Judged once the check's gates are released: re-judging may need the pressure episode, which takes the key alone.
-    if (failure) throw judged(await rejudged(failure.err, rules, recorder, config, runDeadline), rules, meta);
-  });
+/** What a check saw besides its verdict. */
+interface Seen {
+  notes: string[];
+  clip?: ClipRow;
+  blocked?: boolean;
+  rate?: Discovery;
 }
+
+/**
+ * Runs one check in its run: skip when an input is missing, else take the
+ * discovery and gates it declared, run it within its budget, and turn what it
+ * threw into a status and a message.
+ */
+export async function runCheck(def: CheckDefinition, session: RunSession): Promise<CheckResult & { rate_profile?: Discovery['profile'] }> {
+  const { config } = session;
+  const t0 = performance.now();
+  const base = { id: def.id, rule_ids: def.rules, family: def.family, level: def.level, title: def.title };
+  const missing = (def.needs ?? []).filter((n) => !hasNeed(config, n));
+  if (missing.length > 0 || def.skip !== undefined) {
+    const why = def.skip ?? missing.map((n) => NEED_TEXT[n]).join('; ');
+    return checkResult({ id: def.id, rules: def.rules, title: def.title, status: 'skip', message: why });
+  }
+  const recorder = session.recorder();
+  const seen: Seen = { notes: [] };
+  const releases: (() => void)[] = [];
+  const budget = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let thrown: { err: unknown } | undefined;
+  try {
+    const rate = def.rate || def.pressure ? await rateDiscovery(session, session.signal) : undefined;
+    if (rate) seen.rate = rate;
+    const episode = def.pressure && rate ? await pressureEpisode(session, rate, session.signal) : undefined;
+    const uses: KeyRole[] = ['primary', ...(['alt', 'broke'] as const).filter((k) => def.needs?.includes(k) || def.exclusive?.includes(k))];
+    for (const role of uses) releases.push(await session.gates.for(role).lock.acquire(def.exclusive?.includes(role) ? 'exclusive' : 'shared', session.signal));
+    const budgetMs = def.timeoutMs ?? 60_000;
+    timer = setTimeout(() => budget.abort(new OutOfTime(`the check's time budget of ${budgetMs / 1000} s ran out`)), budgetMs);
+    const signal = AbortSignal.any([budget.signal, session.signal]);
+    await def.run({
+      client: new Client(recorder, { retry429: true, signal }), raw: new Client(recorder, { retry429: false, signal }),
+      config, session, recorder, rate, episode, signal,
+      note: (m) => seen.notes.push(recorder.redact(m)),
+      clip: (row) => { seen.clip = row; },
+    });
+  } catch (err) {
+    thrown = { err };
+  } finally {
+    clearTimeout(timer);
+    for (const release of releases.reverse()) release();
+  }
+  // Judged once the check's gates are released: re-judging may need the pressure episode, which takes the key alone.
+  const verdict = thrown ? judged(await rejudged(thrown.err, def.rules, recorder, session), def.rules, seen) : undefined;
+  const { status, message, finding } = outcome(verdict, seen, recorder);
+  const exchanges = recorder.exchanges;
+  const failures = exchanges.flatMap((e) => (e.transport ? [e.transport] : []));
+  const kept = evidence(exchanges);
+  return {
+    ...base, status, message, ...(finding ? { finding } : {}), duration_ms: Math.round(performance.now() - t0), requests: exchanges.length,
+    ...(seen.blocked ? { blocked: true } : {}),
+    ...(failures.length > 0 ? { transport: Object.fromEntries([...new Set(failures)].map((k) => [k, failures.filter((f) => f === k).length])) as Partial<Record<TransportFailure, number>> } : {}),
+    evidence: kept, request_ids: exchanges.flatMap((e) => (e.request_id ? [e.request_id] : [])),
+    repro: reproFor(kept, status), notes: seen.notes, ...(seen.clip ? { clip: seen.clip } : {}),
+    ...(seen.rate ? { rate_profile: seen.rate.profile } : {}),
+  };
+}
+
+/** A thrown error as a status: a verdict against the check fails it; anything else means it could not be judged. */
+function outcome(err: unknown, seen: Seen, recorder: Recorder): { status: Status; message: string; finding?: Finding } {
+  if (err === undefined) return { status: 'pass', message: seen.notes.length ? `passed; ${seen.notes.join('; ')}` : 'passed' };
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (e instanceof CheckFailure) {
+    const f = e.finding;
+    return { status: 'fail', message: recorder.redact(e.message), ...(f ? { finding: { ...f, requires: recorder.redact(f.requires), observed: recorder.redact(f.observed) } } : {}) };
+  }
+  // The harness's own error kinds say what happened in their message; anything else is named.
+  const prefix = e instanceof TransportError ? 'transport: ' : e instanceof OutOfTime ? 'out of time: ' : e instanceof NotJudged || e instanceof Blocked ? '' : `${e.name}: `;
+  return { status: 'error', message: recorder.redact(`${prefix}${e.message}`) };
+}
+

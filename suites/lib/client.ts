@@ -9,10 +9,11 @@
  */
 import { checkResponse, type Violation } from '../../contracts/conformance.js';
 import { backoffMs, parseRetryAfter, sleep } from './backoff.js';
-import { KEY_ENV, type KeyRole, type RunConfig } from './config.js';
+import type { KeyRole, RunConfig } from './config.js';
 import { OutOfTime, TransportError } from './errors.js';
 import { agentRequest, unansweredOf, watchFetchConnections, type Unanswered } from './agent-transport.js';
-import { gateFor } from './gate.js';
+import { KeyGates } from './gate.js';
+import type { Exchange, TransportFailure } from '../../core/exchange.js';
 import { pathnameOf } from './pathname.js';
 import { REDACTED, redactor } from './redact.js';
 
@@ -26,23 +27,7 @@ const LEAN_SAMPLE = 20;
 const EMPTY_HEADERS = new Headers();
 
 /** What the transport did when no response came: the report's transport section counts these. */
-export type TransportFailure = 'refused' | 'reset' | 'timeout' | 'protocol' | 'other';
-
-export interface Exchange {
-  request: { method: string; url: string; headers: Record<string, string>; body?: string };
-  response: { status: number; headers: Record<string, string>; body: string; truncated?: boolean } | null;
-  error?: string;
-  transport?: TransportFailure;
-  started_at: string;
-  time_ms: number;
-  request_id?: string;
-  key: KeyRole | 'none' | 'custom';
-  /** Spec violations of this response (SCHEMA family). */
-  violations: Violation[];
-  operation?: string;
-  /** How the harness's transport handled this exchange beyond the ordinary (a resend, and why). */
-  note?: string;
-}
+export { curlFor, type Exchange, type TransportFailure } from '../../core/exchange.js';
 
 export interface Reply {
   status: number;
@@ -91,7 +76,8 @@ export class Recorder {
   /** Writes (POST) answered 429 and retried: if a throttled write has effects (RATE-5 broken), what follows them is not the check's to judge. */
   throttledWrites = 0;
   readonly redact: (text: string) => string;
-  constructor(readonly config: RunConfig) {
+  /** The run's key gates: the checks of one run share them (a recorder made alone gets gates of its own). */
+  constructor(readonly config: RunConfig, readonly gates: KeyGates = new KeyGates()) {
     this.redact = redactor([config.keys.primary, config.keys.alt, config.keys.broke]);
   }
   get violations(): { exchange: Exchange; violation: Violation }[] {
@@ -216,6 +202,9 @@ export class Client {
 
   private get config(): RunConfig { return this.recorder.config; }
 
+  /** The run's key gates this client waits in. */
+  get gates(): KeyGates { return this.recorder.gates; }
+
   keyFor(role: KeyRole): string | undefined {
     return this.config.keys[role];
   }
@@ -224,7 +213,7 @@ export class Client {
     const retry = opts.retry429 ?? this.options.retry429;
     const keyOpt = opts.key ?? 'primary';
     const role = typeof keyOpt === 'string' && keyOpt !== 'none' ? keyOpt : undefined;
-    const gate = role && !opts.bypassGate ? gateFor(role) : undefined;
+    const gate = role && !opts.bypassGate ? this.recorder.gates.for(role) : undefined;
     for (let attempt = 0; ; attempt++) {
       const admitted = gate ? await gate.admit(this.options.signal, this.config.deadlineAt) : undefined;
       let reply: Reply;
@@ -237,7 +226,7 @@ export class Client {
       const retryAfterMs = reply.status === 429 ? parseRetryAfter(reply.headers.get('retry-after'), reply.headers.get('date')) : undefined;
       if (reply.status === 429 && method === 'POST' && !opts.lean) this.recorder.throttledWrites++;
       if (gate && admitted) gate.settle(admitted, { status: reply.status, retryAfterMs });
-      else if (reply.status === 429 && role && opts.bypassGate) gateFor(role).note429(retryAfterMs);
+      else if (reply.status === 429 && role && opts.bypassGate) this.recorder.gates.for(role).note429(retryAfterMs);
       if (reply.status !== 429 || !retry || attempt >= MAX_429_RETRIES) return reply;
       // Keyless requests have no gate to wait in: back off here.
       if (!gate) await this.pause(Math.min(16_000, Math.max(retryAfterMs ?? 0, backoffMs(attempt))));
@@ -383,17 +372,5 @@ export class Client {
   }
 }
 
-/** A curl command reproducing an exchange, with the key as an environment variable. */
-export function curlFor(exchange: Exchange): string {
-  const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  const parts = ['curl', '-sS', '-i', '-X', exchange.request.method, q(exchange.request.url)];
-  for (const [k, v] of Object.entries(exchange.request.headers)) {
-    if (k === 'accept') continue;
-    if (k === 'x-api-key' && exchange.key !== 'none' && exchange.key !== 'custom') parts.push('-H', `"X-Api-Key: $${KEY_ENV[exchange.key]}"`);
-    else parts.push('-H', q(`${k}: ${v}`));
-  }
-  if (exchange.request.body !== undefined) parts.push('--data-binary', q(exchange.request.body));
-  return parts.join(' ');
-}
 
 export { TransportError } from './errors.js';

@@ -1,13 +1,12 @@
 /**
  * What a certification run is told: the target, the keys, the media and the
- * limits. certify resolves it (flags > env > file) and hands it to the suites
- * with vitest's `provide`; the suites read it with `runConfig()`.
+ * limits. certify resolves it (flags > env > file); the engine hands it to
+ * every check in its context.
  */
-import { inject } from 'vitest';
+
+export { KEY_ENV, type KeyRole } from '../../core/exchange.js';
 
 export interface Clip { label: string; url: string }
-
-export type KeyRole = 'primary' | 'alt' | 'broke';
 
 export interface RunConfig {
   /** Base URL, no trailing slash. */
@@ -33,20 +32,6 @@ export interface RunConfig {
   /** VAL-3 is "the policy that requires a prompt"; a provider may be configured without it (--prompt-policy off). */
   promptPolicy: 'required' | 'off';
   /** OBS-4: a JSON-lines file, a command template with {request_id}, or the embedded mock's memory. */
-  logSource?: { kind: 'file'; path: string } | { kind: 'command'; template: string } | { kind: 'memory' };
+  logSource?: { kind: 'file'; path: string } | { kind: 'command'; template: string } | { kind: 'memory'; lines: readonly string[] };
 }
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    jobcert: RunConfig;
-  }
-}
-
-export function runConfig(): RunConfig {
-  const config = inject('jobcert');
-  if (!config) throw new Error('suites run only through `jobcert certify` (no run configuration was provided)');
-  return config;
-}
-
-/** The environment variable a repro command uses for each key, so no key is ever written out. */
-export const KEY_ENV: Record<KeyRole, string> = { primary: 'JOBCERT_API_KEY', alt: 'JOBCERT_ALT_API_KEY', broke: 'JOBCERT_BROKE_API_KEY' };

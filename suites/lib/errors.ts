@@ -5,13 +5,26 @@
  * one broken rule never blames another family.
  */
 
+/** What a failure found, in the rule's words: the reports show it beside the exchanges. */
+export interface Finding {
+  /** The rule broken, when the failure names one of the check's rules. */
+  rule?: string;
+  /** What SPEC requires, as a sentence. */
+  requires: string;
+  /** What came back instead. */
+  observed: string;
+}
+
 /** A cited rule is broken: the check fails. */
 export class CheckFailure extends Error {
   override name = 'CheckFailure';
+  constructor(message: string, readonly finding?: Finding) {
+    super(message);
+  }
 }
 
-export function fail(message: string): never {
-  throw new CheckFailure(message);
+export function fail(message: string, finding?: Finding): never {
+  throw new CheckFailure(message, finding);
 }
 
 /**

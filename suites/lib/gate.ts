@@ -1,6 +1,6 @@
 /**
  * One gate per API key, shared by every check of the run (the checks run
- * concurrently in one worker). It does three jobs:
+ * concurrently in one process). It does three jobs:
  *
  * - a read/write lock, so a check that floods a key's rate limit (or counts
  *   the key's jobs) runs alone on that key while the others wait;
@@ -194,10 +194,15 @@ function raceAbort(p: Promise<void>, signal: AbortSignal | undefined): Promise<v
   });
 }
 
-/** The run's gates, one per key role, shared by every check in the worker. */
-const gates = new Map<string, KeyGate>();
-export function gateFor(role: string): KeyGate {
-  let gate = gates.get(role);
-  if (!gate) gates.set(role, (gate = new KeyGate(role)));
-  return gate;
+/**
+ * A run's gates, one per key role, shared by every check of that run (and by
+ * nothing else: two runs in one process each have their own).
+ */
+export class KeyGates {
+  private readonly gates = new Map<string, KeyGate>();
+  for(role: string): KeyGate {
+    let gate = this.gates.get(role);
+    if (!gate) this.gates.set(role, (gate = new KeyGate(role)));
+    return gate;
+  }
 }

@@ -6,9 +6,6 @@ import type { RunConfig } from './config.js';
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const FILE_TAIL_BYTES = 64 * 1024 * 1024;
 
-/** Lines the embedded in-process mock logged (msw transport). */
-export const memoryLog: string[] = [];
-
 async function fileTail(path: string): Promise<string> {
   const handle = await open(path, 'r');
   try {
@@ -43,7 +40,7 @@ export async function logLinesFor(config: RunConfig, requestIds: string[]): Prom
     for (const id of requestIds.slice(0, 50)) out.set(id, (await runCommand(source.template, id)).split('\n').filter((l) => l.includes(id)));
     return out;
   }
-  const lines = source.kind === 'memory' ? memoryLog : (await fileTail(source.path)).split('\n');
+  const lines = source.kind === 'memory' ? source.lines : (await fileTail(source.path)).split('\n');
   for (const id of requestIds) out.set(id, lines.filter((l) => l.includes(id)));
   return out;
 }

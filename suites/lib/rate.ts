@@ -8,34 +8,15 @@
  * normal traffic below what it found.
  */
 import { backoffMs, parseRetryAfter } from './backoff.js';
-import { Client, Recorder, type Exchange, type Reply } from './client.js';
+import { Client, type Exchange, type Reply } from './client.js';
 import type { KeyRole, RunConfig } from './config.js';
 import { Blocked, TransportError } from './errors.js';
-import { gateFor, MAX_RETRY_AFTER_MS } from './gate.js';
+import { MAX_RETRY_AFTER_MS } from './gate.js';
+import type { RunSession } from './session.js';
 
-/** What the run learnt about one key's limit; it goes into every report. */
-export interface RateProfile {
-  key: KeyRole;
-  /** A 429 came within the bound. */
-  throttled: boolean;
-  /** 2xx responses that completed before the first 429 did: the observed burst size. */
-  requests_before_first_429: number | null;
-  /** Requests sent by discovery, in `elapsed_ms`, at up to `peak_concurrency` at once. */
-  sent: number;
-  elapsed_ms: number;
-  peak_concurrency: number;
-  /** Requests admitted per second after the key ran dry: a rest, then one burst; `refill_window_ms` is from the rest to the last request admitted. */
-  refill_per_second: number | null;
-  refill_window_ms: number;
-  retry_after: string | null;
-  retry_after_ms: number | null;
-  /** RateLimit-Policy as sent by the provider (the hint), and the quota read from it. */
-  policy_header: string | null;
-  hinted_quota: number | null;
-  bound: { requests: number; seconds: number };
-  /** How the run paces normal traffic per key afterwards (requests per second, burst). */
-  pacing: { per_second: number; burst: number } | null;
-}
+import type { RateProfile } from '../../core/results.js';
+
+export type { RateProfile } from '../../core/results.js';
 
 export interface Discovery {
   profile: RateProfile;
@@ -193,7 +174,7 @@ export async function discover(raw: Client, config: RunConfig, key: KeyRole = 'p
     throttled.push(...refill.throttled);
     const last = throttled.reduce((a, r) => (r.doneAt > a.doneAt ? r : a));
     profile.pacing = pacingFor(profile);
-    gateFor(key).note429(parseRetryAfter(last.headers.get('retry-after'), last.headers.get('date')));
+    raw.gates.for(key).note429(parseRetryAfter(last.headers.get('retry-after'), last.headers.get('date')));
   }
   profile.elapsed_ms = Math.round(performance.now() - t0);
   return { profile, throttled };
@@ -212,29 +193,28 @@ function pacingFor(p: RateProfile): RateProfile['pacing'] {
   return { per_second: Math.max(0.5, Math.round(refill * 0.85 * 10) / 10), burst };
 }
 
-let discovery: Promise<Discovery> | undefined;
-
 /**
  * The run's discovery of the primary key's limit, done once (under the key's
  * exclusive lock) and shared by every check that needs it. Every key is then
  * paced from it: a provider gives its keys the same plan.
  */
-export function rateDiscovery(config: RunConfig, signal: AbortSignal | undefined): Promise<Discovery> {
-  discovery ??= (async () => {
-    const release = await gateFor('primary').lock.acquire('exclusive', signal);
+export function rateDiscovery(session: RunSession, signal: AbortSignal | undefined): Promise<Discovery> {
+  const { config, gates } = session;
+  const discovery = (session.discovery ??= (async () => {
+    const release = await gates.for('primary').lock.acquire('exclusive', signal);
     try {
-      const recorder = new Recorder(config);
+      const recorder = session.recorder();
       const raw = new Client(recorder, { retry429: false, ...(signal ? { signal } : {}) });
       const found = await discover(raw, config, 'primary');
       const pacing = found.profile.pacing;
-      if (pacing) for (const role of ['primary', 'alt', 'broke'] as const) gateFor(role).pace(pacing.per_second, pacing.burst);
+      if (pacing) for (const role of ['primary', 'alt', 'broke'] as const) gates.for(role).pace(pacing.per_second, pacing.burst);
       return { ...found, exchanges: recorder.exchanges };
     } finally {
       release();
     }
-  })();
+  })());
   // A discovery cut short by one check's budget must not poison the others: the next caller retries.
-  discovery.catch(() => { discovery = undefined; });
+  discovery.catch(() => { if (session.discovery === discovery) session.discovery = undefined; });
   return discovery;
 }
 
@@ -307,20 +287,18 @@ export function noDraft(e: Episode): Error {
   return e.noDraft.some((m) => m.startsWith('blocked:')) ? new Blocked(why) : new Error(why);
 }
 
-let episode: Promise<Episode> | undefined;
-
-export function pressureEpisode(config: RunConfig, found: Discovery, signal: AbortSignal | undefined): Promise<Episode> {
-  episode ??= (async () => {
-    const roles = config.keys.alt ? (['primary', 'alt'] as const) : (['primary'] as const);
+export function pressureEpisode(session: RunSession, found: Discovery, signal: AbortSignal | undefined): Promise<Episode> {
+  const episode = (session.episode ??= (async () => {
+    const roles = session.config.keys.alt ? (['primary', 'alt'] as const) : (['primary'] as const);
     const releases = [];
-    for (const role of roles) releases.push(await gateFor(role).lock.acquire('exclusive', signal));
+    for (const role of roles) releases.push(await session.gates.for(role).lock.acquire('exclusive', signal));
     try {
-      return await runEpisode(config, found, signal);
+      return await runEpisode(session, found, signal);
     } finally {
       for (const release of releases.reverse()) release();
     }
-  })();
-  episode.catch(() => { episode = undefined; });
+  })());
+  episode.catch(() => { if (session.episode === episode) session.episode = undefined; });
   return episode;
 }
 
@@ -331,8 +309,9 @@ const PROBE_COVER = 64;
 /** Floods at most; round r sends 2^r start probes, so 15 drafts in all when every start gets through. */
 const PROBE_ROUNDS = 4;
 
-async function runEpisode(config: RunConfig, found: Discovery, signal: AbortSignal | undefined): Promise<Episode> {
-  const recorder = new Recorder(config);
+async function runEpisode(session: RunSession, found: Discovery, signal: AbortSignal | undefined): Promise<Episode> {
+  const { config } = session;
+  const recorder = session.recorder();
   const opts = signal ? { signal } : {};
   const raw = new Client(recorder, { retry429: false, ...opts });
   const client = new Client(recorder, { retry429: true, ...opts });
@@ -444,10 +423,10 @@ export async function recover(raw: Client, throttled: Reply, key: KeyRole = 'pri
     last = await raw.get(FLOOD_PATH, { key, retry429: false, bypassGate: true });
     attempts.push(last.status);
     if (last.status !== 429) {
-      if (last.status >= 200 && last.status < 300) gateFor(key).noteRecovered();
+      if (last.status >= 200 && last.status < 300) raw.gates.for(key).noteRecovered();
       return { recovered: last.status >= 200 && last.status < 300, waitedMs: waited, attempts };
     }
   }
-  gateFor(key).markStuck(`RATE-3 failed: still 429 after backing off 4 times (${Math.round(waited / 1000)} s)`);
+  raw.gates.for(key).markStuck(`RATE-3 failed: still 429 after backing off 4 times (${Math.round(waited / 1000)} s)`);
   return { recovered: false, waitedMs: waited, attempts };
 }

@@ -6,12 +6,12 @@
 // FUZZ) runs with --only FUZZ; the others leave FUZZ out, so the table proves
 // the example-based checks, and a second table proves FUZZ catches a fault of
 // each kind too (its checks cite rules of every family).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAULT_NAMES, FAULTS, type FaultInfo, type FaultName } from '../../mocks/engine/faults.js';
 import { spec } from '../../contracts/spec.js';
-import { ROOT, runCertify } from './run-certify.js';
+import { runCertify } from './run-certify.js';
+import { registeredChecks } from '../../suites/index.js';
+import { EMBEDDED_CLIPS, EMBEDDED_FAILING_CLIP } from '../../scripts/certify/run.js';
 
 /** Check ids that failed in some fault run, filled by the table below. */
 const caught = new Set<string>();
@@ -58,18 +58,17 @@ describe.concurrent('certify catches every mock fault', () => {
   }, 180_000);
 });
 
-// Runs after the concurrent table above. Every check declared in suites/ must
-// have failed on some fault; the per-operation SCHEMA checks share one
-// mechanism, proven by schema-job-shape on the job operations.
+// Runs after the concurrent table above. Every check of the registry must have
+// failed on some fault, and so must every per-operation SCHEMA check.
 describe('every declared check is proven by a fault', () => {
-  it('no check of suites/ passed every fault run', () => {
-    const dir = join(ROOT, 'suites');
-    const declared = readdirSync(dir).filter((f) => f.endsWith('.suite.ts'))
-      .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/check\(`?'?([a-z]+\.[a-z0-9.-]+)/g)].map((m) => m[1] as string));
-    expect(declared.length).toBeGreaterThanOrEqual(40);
-    // life.completes.${clip.label} is declared once per clip; the source shows its prefix.
-    const unproven = declared.filter((id) => ![...caught].some((c) => c === id || c.startsWith(`${id}.`) || (id.endsWith('.') && c.startsWith(id))));
-    expect(unproven).toEqual([]);
+  it('no check of the registry passed every fault run', () => {
+    // The registry's checks with every input a check may need (each embedded clip, a second key, a key without credits, a failing source, a log).
+    const declared = registeredChecks({
+      target: 'http://127.0.0.1:9', embedded: null, keys: { primary: 'jc_a', alt: 'jc_b', broke: 'jc_c' }, videos: EMBEDDED_CLIPS, failingVideo: EMBEDDED_FAILING_CLIP,
+      profile: 'quick', jobTimeoutS: 3, requestTimeoutMs: 1000, deadlineAt: Date.now() + 60_000, concurrency: 6, burstMax: 100, promptPolicy: 'required', logSource: { kind: 'memory', lines: [] },
+    }).map((c) => c.id);
+    expect(declared.length).toBeGreaterThanOrEqual(48);
+    expect(declared.filter((id) => !caught.has(id))).toEqual([]);
     // Run-wide checks, one per operation of the spec: each has a fault of its own.
     const operations = Object.values(spec.paths).flatMap((item) => Object.values(item as Record<string, { operationId?: string }>).map((op) => op.operationId)).filter((id): id is string => typeof id === 'string');
     expect(operations.map((op) => `schema.${op}`).filter((id) => !caught.has(id)), 'schema checks no fault failed').toEqual([]);

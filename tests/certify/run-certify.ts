@@ -4,13 +4,27 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Compliance } from '../../scripts/certify/results.js';
+import type { Compliance } from '../../core/results.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/jobcert.js');
 
-export interface CertifyRun { code: number | null; stdout: string; stderr: string; out: string; ms: number; doc?: Compliance }
+export interface CertifyRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  out: string;
+  /** Wall time of the run, for the logs: never asserted on (CI machines are loaded; a hang is `hung`). */
+  ms: number;
+  /** The run was still going at `timeoutMs` and the backstop killed it: it hung. */
+  hung: boolean;
+  doc?: Compliance;
+}
 
+/**
+ * `timeoutMs` is a backstop against a hang, not a performance bound: a run still
+ * going then is killed and reported `hung` (its code is then null).
+ */
 export function runCertify(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; out?: string | false } = {}): Promise<CertifyRun> {
   const out = opts.out === false ? '' : (opts.out ?? mkdtempSync(join(tmpdir(), 'jobcert-test-')));
   const argv = [BIN, 'certify', ...args, ...(out ? ['--out', out] : [])];
@@ -21,12 +35,13 @@ export function runCertify(args: string[], opts: { env?: Record<string, string>;
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 240_000);
+    let hung = false;
+    const timer = setTimeout(() => { hung = true; child.kill('SIGKILL'); }, opts.timeoutMs ?? 240_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       let doc: Compliance | undefined;
       try { doc = out ? (JSON.parse(readFileSync(join(out, 'compliance.json'), 'utf8')) as Compliance) : undefined; } catch { doc = undefined; }
-      resolve({ code, stdout, stderr, out, ms: Date.now() - t0, ...(doc ? { doc } : {}) });
+      resolve({ code, stdout, stderr, out, ms: Date.now() - t0, hung, ...(doc ? { doc } : {}) });
     });
   });
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { backoffMs, parseRetryAfter } from '../../suites/lib/backoff.js';
 import { redactor } from '../../suites/lib/redact.js';
-import { curlFor, type Exchange } from '../../suites/lib/client.js';
-import { forStepSummary } from '../../scripts/certify/reports/markdown.js';
-import { renderJunit } from '../../scripts/certify/reports/junit.js';
-import { selects, summarize, withDerivedChecks, type CheckResult, type Compliance } from '../../scripts/certify/results.js';
+import { curlFor, type Exchange } from '../../core/exchange.js';
+import { forStepSummary } from '../../core/reports/markdown.js';
+import { renderJunit } from '../../core/reports/junit.js';
+import { selects, summarize, withDerivedChecks, type CheckResult, type Compliance } from '../../core/results.js';
 
 describe('Retry-After (RATE-2): both RFC 9110 forms', () => {
   const now = Date.parse('2026-11-27T10:00:00Z');

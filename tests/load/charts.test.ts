@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { latencyOverTimeSvg, niceMax, nines, percentileSvg } from '../../load/charts.js';
-import type { TimelineBucket } from '../../load/metrics.js';
+import type { TimelineBucket } from '../../core/load-results.js';
+import { latencyOverTimeSvg, niceMax, nines, percentileSvg } from '../../core/reports/charts.js';
 
 const hasXmllint = spawnSync('sh', ['-c', 'command -v xmllint']).status === 0 || process.env.CI === 'true';
 const buckets: TimelineBucket[] = Array.from({ length: 8 }, (_, i) => ({

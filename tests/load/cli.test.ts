@@ -11,7 +11,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, DEFAULT_ACCOUNTS, startHttpServer, type RunningServer } from '../../mocks/index.js';
-import type { Compliance } from '../../scripts/certify/results.js';
+import type { Compliance } from '../../core/results.js';
 import { resolveLoadOptions } from '../../scripts/load/options.js';
 import { runLoad as runLoad_ } from '../../scripts/load/run.js';
 import { ROOT } from '../certify/run-certify.js';
@@ -67,17 +67,20 @@ const oneLine = (r: LoadRun): void => {
 describe('jobcert load on the embedded mock', () => {
   let run: LoadRun;
   beforeAll(async () => {
-    run = await runLoad(['--duration', '1', '--warmup', '1', '--connections', '8']);
+    // Thresholds that hold on any machine (CI machines are loaded): the default count ones, and a
+    // latency one above the request timeout (10 s; a slower answer is a timeout, not a latency).
+    // The default p99<800 would judge the machine; its failing on a slow provider is tested below.
+    run = await runLoad(['--duration', '1', '--warmup', '1', '--connections', '8', '--threshold', 'p99<20s', '--threshold', 'errors<1%', '--threshold', 'http_5xx==0']);
   }, 120_000);
 
-  it('passes with every scenario and the default thresholds; prints the verdict and five report paths', () => {
+  it('passes with every scenario and its thresholds; prints the verdict and five report paths', () => {
     expect(run.code, run.stderr + run.stdout.slice(-2000)).toBe(0);
     expect(run.stdout).toMatch(/load on the embedded mock \(http:\/\/127\.0\.0\.1:\d+, rate limit off\); poll, start, mixed/);
     expect(run.stdout).toMatch(/verdict PASS: 16 checks/);
     for (const f of ['compliance.json', 'compliance.md', 'compliance.html', 'junit.xml', 'load-results.json']) expect(existsSync(join(run.out, f)), f).toBe(true);
     expect(run.doc!.load!.scenarios.map((s) => s.status)).toEqual(['ran', 'ran', 'ran']);
     expect(run.doc!.checks.filter((c) => c.id.startsWith('load.threshold.')).map((c) => [c.id, c.status])).toEqual([
-      ['load.threshold.p99-lt-800', 'pass'], ['load.threshold.errors-lt-1pct', 'pass'], ['load.threshold.http_5xx-eq-0', 'pass'],
+      ['load.threshold.p99-lt-20000', 'pass'], ['load.threshold.errors-lt-1pct', 'pass'], ['load.threshold.http_5xx-eq-0', 'pass'],
     ]);
   });
 
@@ -97,7 +100,7 @@ describe('jobcert load on the embedded mock', () => {
   it('compliance.md has the LOAD section: thresholds and a table per scenario', () => {
     const md = readFileSync(join(run.out, 'compliance.md'), 'utf8');
     expect(md).toMatch(/^## Load$/m);
-    expect(md).toMatch(/^\| `p99<800` \| all scenarios \| [\d.]+ ms \| < 800\.0 ms \| ✅ \|$/m);
+    expect(md).toMatch(/^\| `p99<20s` \| all scenarios \| [\d.]+ m?s \| < 20\.00 s \| ✅ \|$/m);
     for (const s of ['poll', 'start', 'mixed']) expect(md).toMatch(new RegExp(`^### ${s}: `, 'm'));
     expect(md).toMatch(/^## LOAD — 13\/16 passed/m);
   });
@@ -188,12 +191,13 @@ describe('an allowed external target', () => {
 
   it('allowLoad in the config file lets --target be loaded; keys and video URL come from the environment', async () => {
     const config = join(mkdtempSync(join(tmpdir(), 'jobcert-cfg-')), 'jobcert.config.json');
-    writeFileSync(config, JSON.stringify({ allowLoad: true, thresholds: ['p99<800', 'http_5xx==0'] }));
+    // Thresholds that hold on any machine (p99 under the request timeout), so exit 0 judges the config, not the machine.
+    writeFileSync(config, JSON.stringify({ allowLoad: true, thresholds: ['p99<20s', 'http_5xx==0'] }));
     const out = mkdtempSync(join(tmpdir(), 'jobcert-load-'));
     const opts = resolveLoadOptions({ target: server.url, config, scenario: 'poll', duration: '1', warmup: '0', quiet: true, out }, { JOBCERT_API_KEY: KEY, JOBCERT_VIDEO_URL: VIDEO });
     expect(await runLoad_(opts, 'test')).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'compliance.json'), 'utf8')) as Compliance;
-    expect(doc.load!.settings).toMatchObject({ keys: 1, thresholds: ['p99<800', 'http_5xx==0'], scenarios: ['poll'] });
+    expect(doc.load!.settings).toMatchObject({ keys: 1, thresholds: ['p99<20s', 'http_5xx==0'], scenarios: ['poll'] });
     expect(readFileSync(join(out, 'compliance.json'), 'utf8')).not.toContain(KEY);
   }, 60_000);
 });

@@ -1,9 +1,19 @@
 // The LOAD stage against the mock over loopback HTTP, in-process: thresholds
 // pass on the clean mock and fail on each fault they exist to catch; every
 // per-scenario check and the billing check fail on theirs; the guards refuse
-// before a single request. Loads last 1–2 s.
+// before a single request. Loads last 1–3 s (the error-bound one stops well
+// before its 10 s).
+//
+// No assertion here depends on how fast the machine is (CI machines are
+// loaded; performance figures come from `npm run bench:*`): a latency or rate
+// threshold that must pass is one that holds by construction, one that must
+// fail is failed by a fault's delay far above it, and early stops are shown
+// by counts and stop reasons, never by elapsed time.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createEngine, DEFAULT_ACCOUNTS, startHttpServer, type EngineOptions } from '../../mocks/index.js';
+import { createEngine, DEFAULT_ACCOUNTS, startHttpServer, type Engine, type EngineOptions, type MockRequest } from '../../mocks/index.js';
+import { createHttpHandler } from '../../mocks/adapters/http.js';
 import { DEFAULT_CAPS, LoadRefused, matchesHost, type LoadGuards } from '../../load/guards.js';
 import { runLoadStage, TargetUnreachable, type LoadStageOptions, type LoadStageOutput } from '../../load/stage.js';
 import { DEFAULT_THRESHOLDS } from '../../load/thresholds.js';
@@ -29,23 +39,33 @@ async function stage(engine: EngineOptions, opts: Partial<LoadStageOptions> = {}
   }
 }
 
-const byId = (r: Run) => Object.fromEntries(r.checks.map((c) => [c.id, c]));
+/**
+ * A mock clock that stands still: the load-5xx-under-load fault then sees every request in the same
+ * instant, so it is overloaded from the 51st /v1 request on, however fast this machine sends them.
+ */
+const STILL = { now: () => Date.parse('2026-11-27T10:00:00.000Z') };
+
+const byId = (r: LoadStageOutput) => Object.fromEntries(r.checks.map((c) => [c.id, c]));
 const failing = (r: Run) => r.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => c.id);
 /** What failed and why, shown when a test does not get the failures it expects. */
 const why = (r: Run) => r.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => `${c.id}: ${c.message} ${JSON.stringify(c.evidence[0] ?? null).slice(0, 1500)}`).join('\n');
 
 describe('the LOAD stage against the mock', () => {
-  it('passes on the clean mock: every scenario, default thresholds, billing; warm-up excluded from the measurements', async () => {
-    const r = await stage({}, { scenarios: ['poll', 'start', 'mixed'], warmupS: 1, thresholds: [...DEFAULT_THRESHOLDS, 'rate>=100', 'mixed/getJob:p(99.9)<1500'] });
+  it('passes on the clean mock: every scenario, every kind of threshold, billing; warm-up excluded from the measurements', async () => {
+    // Thresholds that hold on any machine: the counts (the default errors and 5xx ones), latencies
+    // below the request timeout (5 s; a slower answer is a timeout, not a latency), a rate above 0.
+    // The default p99<800 is not among them: on a loaded CI machine it would judge the machine.
+    const thresholds = ['errors<1%', 'http_5xx==0', 'p99<10s', 'mixed/getJob:p(99.9)<10s', 'rate>0'];
+    const r = await stage({}, { scenarios: ['poll', 'start', 'mixed'], warmupS: 1, thresholds });
     expect(failing(r), why(r)).toEqual([]);
     expect(r.checks.every((c) => c.family === 'LOAD' && /^load\.[a-zA-Z0-9._-]+$/.test(c.id))).toBe(true);
-    expect(r.results.thresholds.map((t) => [t.expr, t.pass])).toEqual([['p99<800', true], ['errors<1%', true], ['http_5xx==0', true], ['rate>=100', true], ['mixed/getJob:p(99.9)<1500', true]]);
+    expect(r.results.thresholds.map((t) => [t.expr, t.pass])).toEqual(thresholds.map((t) => [t, true]));
     const c = byId(r);
     expect(c['load.billing']?.status).toBe('pass');
     expect(c['load.billing']?.rule_ids).toEqual(['IDEM-5', 'IDEM-1', 'RATE-5']);
     for (const s of r.results.scenarios) {
       expect(s.status, s.name).not.toBe('setup-failed');
-      expect(s.all!.responses, s.name).toBeGreaterThan(50);
+      expect(s.all!.responses, s.name).toBeGreaterThan(0);
       expect(s.contract.sampled, s.name).toBeGreaterThan(0);
       expect(s.timeline.some((b) => b.warmup) && s.timeline.some((b) => !b.warmup)).toBe(true);
       expect(s.percentiles[0]!.points.at(-1)!.p).toBe(100);
@@ -54,21 +74,23 @@ describe('the LOAD stage against the mock', () => {
     }
     expect(r.results.scenarios.find((s) => s.name === 'mixed')!.endpoints.map((e) => e.endpoint)).toEqual(['createJob', 'startJob', 'getJob', 'listJobs']);
     const b = r.results.billing;
-    expect(b?.status === 'checked' && b.started).toBeGreaterThan(100);
+    expect(b?.status === 'checked' && b.started).toBeGreaterThan(0);
     expect(r.results.settings.keys).toBe(2);
     expect(JSON.stringify(r.results)).not.toContain(KEYS[0]);
   }, 60_000);
 
-  it('load-latency (900 ms per response): the p99<800 threshold fails, measured ≥ 900 ms; the rest still pass', async () => {
-    const r = await stage({ faults: ['load-latency'], faultLatencyMs: 900 }, { durationS: 2 });
+  it('load-latency (1.2 s per response): the p99<800 threshold fails, saying what it measured; the rest still pass', async () => {
+    // Every answer is held 1.2 s, so p99 is at least that on any machine (a slow one only adds to it):
+    // the judgement is certain, and the test reads it and its wording, not the figure this machine made.
+    const r = await stage({ faults: ['load-latency'], faultLatencyMs: 1200 }, { durationS: 3 });
     expect(failing(r), why(r)).toEqual(['load.threshold.p99-lt-800']);
     const p99 = r.results.thresholds.find((t) => t.expr === 'p99<800')!;
-    expect(p99.measured).toBeGreaterThanOrEqual(900);
-    expect(byId(r)['load.threshold.p99-lt-800']?.message).toMatch(/^measured 9\d\d\.\d ms, threshold < 800\.0 ms$/);
+    expect(p99).toMatchObject({ pass: false, limit: '< 800.0 ms', display: expect.stringMatching(/^\d+\.(\d ms|\d\d s)$/) });
+    expect(byId(r)['load.threshold.p99-lt-800']?.message).toBe(`measured ${p99.display}, threshold < 800.0 ms`);
   }, 30_000);
 
   it('load-5xx-under-load: no-5xx (ERR-3) fails with 500s as evidence; http_5xx==0 and errors<1% fail', async () => {
-    const r = await stage({ faults: ['load-5xx-under-load'] }, { guards: { ...GUARDS, abortAfterErrors: 1_000_000 } });
+    const r = await stage({ faults: ['load-5xx-under-load'], clock: STILL }, { guards: { ...GUARDS, abortAfterErrors: 1_000_000 } });
     expect(failing(r), why(r)).toEqual(['load.poll.no-5xx', 'load.threshold.errors-lt-1pct', 'load.threshold.http_5xx-eq-0']);
     const no5xx = byId(r)['load.poll.no-5xx']!;
     expect(no5xx.rule_ids).toEqual(['ERR-3']);
@@ -78,13 +100,42 @@ describe('the LOAD stage against the mock', () => {
   }, 30_000);
 
   it('the error bound stops the run early with a report: the scenario fails, the next ones are not run', async () => {
-    const r = await stage({ faults: ['load-5xx-under-load'] }, { scenarios: ['poll', 'start'], durationS: 2, guards: { ...GUARDS, abortAfterErrors: 20 } });
-    expect(r.results.stopped_early).toMatch(/^stopped early: 21 5xx responses or requests without an answer passed the bound of 20/);
-    const c = byId(r);
-    expect(c['load.poll.ran']?.status).toBe('fail');
-    expect(r.results.scenarios[0]!.elapsed_ms).toBeLessThan(2000);
-    expect(r.results.scenarios[1]!.status).toBe('not-run');
-    expect(c['load.start.ran']?.status).toBe('skip');
+    // Shown by counts, not elapsed time: once its 21st poll has answered 500 the mock answers no more
+    // polls, it parks them. A phase that stops on the bound ends with at most one parked poll per
+    // connection (each had at most one in flight) and none waited out; one that ran on for its 10 s
+    // would see them time out (2 s) and send more.
+    const connections = 8;
+    const isPoll = (req: Pick<MockRequest, 'method' | 'url'>): boolean => req.method === 'GET' && /^\/v1\/jobs\/[^/?]+(\?|$)/.test(req.url);
+    const inner = createEngine({ rateLimit: false, faults: ['load-5xx-under-load'], clock: STILL });
+    let polls5xx = 0;
+    const engine: Engine = { ...inner, handle: (req) => { const res = inner.handle(req); if (isPoll(req) && res.status >= 500) polls5xx++; return res; } };
+    const answer = createHttpHandler(engine);
+    const parked: ServerResponse[] = [];
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      if (polls5xx > 20 && isPoll({ method: req.method ?? '', url: req.url ?? '' })) { parked.push(res); req.resume(); return; }
+      answer(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    engine.setBaseUrl(target);
+    try {
+      const r = await runLoadStage({
+        target, keys: KEYS, videoUrl: 'https://media.example.com/clips/load.mp4?duration=5', scenarios: ['poll', 'start'], connections, durationS: 10, warmupS: 0,
+        timeoutMs: 2000, thresholds: [...DEFAULT_THRESHOLDS], guards: { ...GUARDS, abortAfterErrors: 20 }, embedded: true, billingWaitMs: 0,
+      });
+      expect(r.results.stopped_early).toMatch(/^stopped early: 21 5xx responses or requests without an answer passed the bound of 20/);
+      const poll = r.results.scenarios[0]!;
+      expect(poll).toMatchObject({ status: 'stopped', stop_reason: r.results.stopped_early });
+      expect(parked.length, 'polls sent once the bound was passed').toBeLessThanOrEqual(connections);
+      expect(poll.all!.timeouts, 'parked polls waited out').toBe(0);
+      const c = byId(r);
+      expect(c['load.poll.ran']?.status).toBe('fail');
+      expect(r.results.scenarios[1]).toMatchObject({ status: 'not-run', requests_sent: 0 });
+      expect(c['load.start.ran']?.status).toBe('skip');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   }, 30_000);
 
   it('the request cap ends the run early, reported, without failing the provider', async () => {
@@ -99,7 +150,9 @@ describe('the LOAD stage against the mock', () => {
   it('a rate-limited provider: the 429 share is reported as such and RATE-2 holds on each; rate-no-retry-after fails RATE-2', async () => {
     const clean = await stage({ rateLimit: { capacity: 20, refillPerSecond: 10 } }, { scenarios: ['poll', 'mixed'] });
     expect(failing(clean), why(clean)).toEqual([]);
-    expect(clean.results.scenarios[0]!.all!.rate_limited_share).toBeGreaterThan(0.5);
+    // Some of the load was over the key's limit (how much depends on the machine's speed, so no figure).
+    expect(clean.results.scenarios[0]!.all!.rate_limited, 'throttled responses').toBeGreaterThan(0);
+    expect(clean.results.scenarios[0]!.all!.rate_limited_share).toBeGreaterThan(0);
     expect(byId(clean)['load.poll.retry-after']).toMatchObject({ status: 'pass', rule_ids: ['RATE-2'], message: expect.stringMatching(/429 responses \(\d+\.\d% of measured responses; expected when the load is above the key's limit\), each with a valid Retry-After/) });
     const broken = await stage({ rateLimit: { capacity: 20, refillPerSecond: 10 }, faults: ['rate-no-retry-after'] });
     expect(failing(broken), why(broken)).toEqual(['load.poll.retry-after', 'load.poll.contract']); // the spec requires the header on a 429 too

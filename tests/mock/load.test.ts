@@ -1,10 +1,12 @@
 // The two LOAD faults: a provider that is slow (load-latency) and one that
 // breaks ERR-3 once traffic is high (load-5xx-under-load). The engine decides
-// (a manual clock drives the rate), the adapters hold a delayed response back.
+// (a manual clock drives the rate), the adapters hold a delayed response back
+// (observed on a fake timer clock: no test here reads the wall clock).
 import { describe, expect, it } from 'vitest';
-import { createEngine, startHttpServer } from '../../mocks/index.js';
+import { createEngine } from '../../mocks/index.js';
 import { OVERLOAD_RPS } from '../../mocks/engine/overload.js';
 import { KEYS, setup } from './harness.js';
+import { observedMock } from './held.js';
 
 describe('LOAD faults', () => {
   it("'load-5xx-under-load' breaks ERR-3 only above the rate: 500 internal_error for one /v1 request in 4", () => {
@@ -41,17 +43,19 @@ describe('LOAD faults', () => {
     expect(createEngine().handle({ method: 'GET', url: '/health', headers: {}, body: null }).delayMs).toBeUndefined();
   });
 
-  it("'load-latency' over node:http: the response arrives no sooner than its delay", async () => {
-    const server = await startHttpServer(createEngine({ faults: ['load-latency'], faultLatencyMs: 300, rateLimit: false }));
+  it("'load-latency' over node:http: the answer is held back on a timer for exactly its delay, then sent", async () => {
+    // Observed through the adapter's timer on a fake clock, not by timing the answer (tests/mock/held.ts).
+    const mock = await observedMock({ faults: ['load-latency'], faultLatencyMs: 300, rateLimit: false });
     try {
-      const t0 = performance.now();
-      const res = await fetch(`${server.url}/v1/jobs`, { headers: { 'x-api-key': KEYS.primary } });
-      expect(res.status).toBe(200);
-      await res.text();
-      // A timer never fires early; this is a lower bound, not a performance figure.
-      expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
+      expect(await mock.get('/v1/jobs', { 'x-api-key': KEYS.primary })).toEqual({ status: 200, timers: 1, heldForMs: 300 });
     } finally {
-      await server.close();
+      await mock.close();
+    }
+    const clean = await observedMock({ rateLimit: false });
+    try {
+      expect(await clean.get('/v1/jobs', { 'x-api-key': KEYS.primary }), 'the clean mock sends at once').toEqual({ status: 200, timers: 0, heldForMs: 0 });
+    } finally {
+      await clean.close();
     }
   });
 });

@@ -2,14 +2,19 @@
 // any number of requests or when idle, with or without a Keep-Alive hint;
 // Content-Length or chunked; the provider's latency) do what they say on a real
 // socket. Loopback only, every loop bounded. tests/certify/variants.test.ts
-// proves certify passes on them.
-import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+// proves certify passes on them. No test here times an answer or a close (CI
+// machines are loaded): who closed a connection and why is read from the
+// server's socket and from the order of events on the wire, and a delay from
+// the adapter's timer on a fake clock (./held.ts). Waits for a close are
+// backstops, met at once when the server does close.
+import { Agent, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tailLatencyMs } from '../../mocks/adapters/http.js';
 import { createEngine, startHttpServer, type RunningServer, type VariantName } from '../../mocks/index.js';
 import { startEmbeddedMock } from '../../mocks/process/start.js';
 import { KEYS } from './harness.js';
+import { observedMock } from './held.js';
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -25,27 +30,45 @@ async function serve(...variants: VariantName[]): Promise<RunningServer> {
 
 const GET = (path: string, key: string | null = KEYS.primary): string => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${key ? `X-Api-Key: ${key}\r\n` : ''}\r\n`;
 
+/** How long a session waits for the server to close a connection it should close: met at once when it does, a backstop when it does not. */
+const CLOSE_BACKSTOP_MS = 10_000;
+
+/** The server side of each connection a server accepts: the inactivity timeout it was given, and whether it fired. */
+function watchServerSockets(server: Server): { timeoutMs: number | undefined; timedOut: number }[] {
+  const seen: { timeoutMs: number | undefined; timedOut: number }[] = [];
+  server.on('connection', (socket: Socket) => {
+    const entry = { timeoutMs: undefined as number | undefined, timedOut: 0 };
+    seen.push(entry);
+    // Read as it fires: the socket is destroyed right after.
+    socket.on('timeout', () => { entry.timedOut++; entry.timeoutMs = socket.timeout; });
+    socket.on('close', () => { entry.timeoutMs ??= socket.timeout; });
+  });
+  return seen;
+}
+
 interface RawResponse { head: string; headers: Record<string, string>; body: string; chunks: number }
 
 /**
  * One raw connection: write a request, parse its answer by hand (Content-Length
  * or chunked framing, counting the chunks), then the next. Resolves with the
- * answers and how long after the last one the server closed (null: still open
- * at `waitCloseMs`).
+ * answers and whether the server closed the connection (false: still open
+ * `waitCloseMs` after the last answer). A request the server never answers
+ * because it closed the connection first leaves `responses` short (the session
+ * then ends on the close, or at the backstop, `waitCloseMs` + 5 s).
  */
-function rawSession(port: number, requests: readonly { text: string; pauseMs?: number }[], waitCloseMs: number): Promise<{ responses: RawResponse[]; closedAfterMs: number | null }> {
+function rawSession(port: number, requests: readonly { text: string; pauseMs?: number }[], waitCloseMs: number): Promise<{ responses: RawResponse[]; closed: boolean }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const responses: RawResponse[] = [];
     let buf = Buffer.alloc(0);
-    let lastAt = 0;
-    let closedAfterMs: number | null = null;
+    let closed = false;
+    // A backstop for a session where nothing more happens (a request neither answered nor closed on).
     const guard = setTimeout(() => finish(), waitCloseMs + 5000);
-    const finish = (): void => { clearTimeout(guard); socket.destroy(); resolve({ responses, closedAfterMs }); };
+    const finish = (): void => { clearTimeout(guard); socket.destroy(); resolve({ responses, closed }); };
     const sendNext = (): void => {
       const next = requests[responses.length];
       if (!next) { setTimeout(finish, waitCloseMs); return; }
-      setTimeout(() => socket.write(next.text), next.pauseMs ?? 0);
+      setTimeout(() => { if (!socket.destroyed) socket.write(next.text); }, next.pauseMs ?? 0);
     };
     socket.on('connect', sendNext);
     socket.on('data', (d: Buffer) => {
@@ -54,11 +77,15 @@ function rawSession(port: number, requests: readonly { text: string; pauseMs?: n
       if (!parsed) return;
       buf = buf.subarray(parsed.used);
       responses.push(parsed.response);
-      lastAt = performance.now();
       sendNext();
     });
-    socket.on('end', () => { closedAfterMs = Math.round(performance.now() - lastAt); finish(); });
-    socket.on('error', (err) => { clearTimeout(guard); reject(err); });
+    socket.on('end', () => { closed = true; finish(); });
+    socket.on('error', (err: Error & { code?: string }) => {
+      // A request written as the server closed the connection may meet a reset: the server closed it all the same.
+      if (responses.length > 0 && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) { closed = true; finish(); return; }
+      clearTimeout(guard);
+      reject(err);
+    });
   });
 }
 
@@ -92,12 +119,11 @@ function parseResponse(buf: Buffer): { response: RawResponse; used: number } | u
 }
 
 /** A GET over node:http and the agent given; resolves with the socket it went out on. */
-function agentGet(url: string, agent: Agent): Promise<{ status: number; headers: IncomingHttpHeaders; socket: Socket; ms: number }> {
+function agentGet(url: string, agent: Agent): Promise<{ status: number; headers: IncomingHttpHeaders; socket: Socket }> {
   return new Promise((resolve, reject) => {
-    const t0 = performance.now();
     const req = request(url, { agent, headers: { 'x-api-key': KEYS.primary } }, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, socket: req.socket as Socket, ms: performance.now() - t0 }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, socket: req.socket as Socket }));
     });
     req.on('error', reject);
     req.end();
@@ -107,9 +133,9 @@ function agentGet(url: string, agent: Agent): Promise<{ status: number; headers:
 describe('§1 transport variants on a real socket', () => {
   it('§1 transport: by default the mock keeps connections open and says for how long (the contrast)', async () => {
     const server = await serve();
-    const { responses, closedAfterMs } = await rawSession(server.port, [{ text: GET('/health', null) }], 500);
+    const { responses, closed } = await rawSession(server.port, [{ text: GET('/health', null) }], 500);
     expect(responses[0]!.headers['keep-alive']).toBe('timeout=5');
-    expect(closedAfterMs).toBeNull();
+    expect(closed).toBe(false);
   });
 
   it('§1 transport: close-after-n answers the 3rd request of a connection with Connection: close and closes it', async () => {
@@ -124,31 +150,35 @@ describe('§1 transport variants on a real socket', () => {
     } finally {
       agent.destroy();
     }
-    const raw = await rawSession(server.port, [{ text: GET('/health', null) }, { text: GET('/health', null) }, { text: GET('/health', null) }], 2000);
-    expect(raw.responses).toHaveLength(3);
-    expect(raw.closedAfterMs).not.toBeNull();
-    expect(raw.closedAfterMs!, 'closed by the server, not left to time out').toBeLessThan(2500);
+    // A 4th request after the 3rd answer: the server closed the connection with that answer, so the 4th is
+    // never answered (kept open to time out, the connection would have carried it).
+    const raw = await rawSession(server.port, [{ text: GET('/health', null) }, { text: GET('/health', null) }, { text: GET('/health', null) }, { text: GET('/health', null) }], CLOSE_BACKSTOP_MS);
+    expect(raw.responses.map((r) => r.headers.connection), 'answers on the connection').toEqual(['keep-alive', 'keep-alive', 'close']);
+    expect(raw.closed, 'closed by the server after its 3rd answer').toBe(true);
   });
 
   it('§1 transport: idle-close keeps a busy connection, closes it after 300 ms idle, and sends no Keep-Alive hint', async () => {
     const server = await serve('idle-close');
-    const { responses, closedAfterMs } = await rawSession(server.port, [{ text: GET('/health', null) }, { text: GET('/v1/jobs'), pauseMs: 100 }], 3000);
+    const sockets = watchServerSockets(server.server);
+    const { responses, closed } = await rawSession(server.port, [{ text: GET('/health', null) }, { text: GET('/v1/jobs'), pauseMs: 100 }], CLOSE_BACKSTOP_MS);
     expect(responses).toHaveLength(2); // the 100 ms pause did not lose the connection
     for (const r of responses) {
       expect(r.headers['keep-alive']).toBeUndefined();
       expect(r.headers.connection).toBe('keep-alive');
     }
-    expect(closedAfterMs).not.toBeNull();
-    expect(closedAfterMs!).toBeGreaterThanOrEqual(250);
-    // Generous: it only tells the 300 ms idle close from Node's own 5 s keep-alive on a busy machine.
-    expect(closedAfterMs!).toBeLessThan(2500);
+    expect(closed, 'the server closed the idle connection').toBe(true);
+    // Why, from the server's side rather than a stopwatch: its 300 ms inactivity timeout fired
+    // (node:http's own keep-alive timer is off with this variant, and would have sent a hint).
+    expect(sockets).toEqual([{ timeoutMs: 300, timedOut: 1 }]);
   });
 
   it('§1 transport: idle-close still honours a client\'s Connection: close', async () => {
     const server = await serve('idle-close');
-    const { responses, closedAfterMs } = await rawSession(server.port, [{ text: 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' }], 3000);
+    const sockets = watchServerSockets(server.server);
+    const { responses, closed } = await rawSession(server.port, [{ text: 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' }], CLOSE_BACKSTOP_MS);
     expect(responses[0]!.headers.connection).toBe('close');
-    expect(closedAfterMs!, 'closed after the answer, not after an idle wait').not.toBeNull();
+    expect(closed).toBe(true);
+    expect(sockets.map((s) => s.timedOut), 'closed after the answer, not by the idle timer').toEqual([0]);
   });
 
   it('§1 transport: idle-close, a keep-alive agent that waits past 300 ms gets a fresh connection each time', async () => {
@@ -214,24 +244,21 @@ describe('§1 transport variants on a real socket', () => {
   });
 
   it('§1 transport: latency-tail holds an answer back on the wire by the drawn delay', async () => {
-    const server = await serve('latency-tail');
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const mock = await observedMock({ variants: ['latency-tail'], rateLimit: false });
+    servers.push(mock);
     const random = vi.spyOn(Math, 'random');
     try {
-      const timed = async (draw: number): Promise<number> => {
+      // Each draw's delay, as the adapter's timer holds the answer on a fake clock (./held.ts).
+      const held = async (draw: number): Promise<{ drawn: number; answer: Awaited<ReturnType<typeof mock.get>> }> => {
         random.mockReturnValue(draw);
-        return (await agentGet(`${server.url}/health`, agent)).ms;
+        const drawn = tailLatencyMs();
+        return { drawn, answer: await mock.get('/health') };
       };
-      await timed(0.5); // the connection, opened outside the measurements
-      const none = await timed(0.5); // no delay drawn
-      // Lower bounds only (a timer never fires early); the comparison with the undelayed answer needs no clock of the machine's speed.
-      expect(await timed(0.05)).toBeGreaterThanOrEqual(66); // 50 + 0.05 × 350
-      const long = await timed(0.005);
-      expect(long).toBeGreaterThanOrEqual(404); // 400 + 0.005 × 1100
-      expect(long - none, 'the undelayed answer came without the drawn delay').toBeGreaterThan(300);
+      expect(await held(0.5), 'no delay drawn: sent at once').toEqual({ drawn: 0, answer: { status: 200, timers: 0, heldForMs: 0 } });
+      expect(await held(0.05)).toEqual({ drawn: 68, answer: { status: 200, timers: 1, heldForMs: 68 } }); // 50 + 0.05 × 350
+      expect(await held(0.005)).toEqual({ drawn: 406, answer: { status: 200, timers: 1, heldForMs: 406 } }); // 400 + 0.005 × 1100
     } finally {
       random.mockRestore();
-      agent.destroy();
     }
   });
 
@@ -239,10 +266,10 @@ describe('§1 transport variants on a real socket', () => {
     const mock = await startEmbeddedMock({ faults: [], variants: ['idle-close', 'chunked'], rateLimit: false });
     servers.push(mock);
     const port = Number(new URL(mock.url).port);
-    const { responses, closedAfterMs } = await rawSession(port, [{ text: GET('/health', null) }], 3000);
+    const { responses, closed } = await rawSession(port, [{ text: GET('/health', null) }], CLOSE_BACKSTOP_MS);
     expect(responses[0]!.headers['transfer-encoding']).toBe('chunked');
+    // idle-close reached the child: no Keep-Alive hint (the default sends timeout=5), and the idle connection is closed.
     expect(responses[0]!.headers['keep-alive']).toBeUndefined();
-    expect(closedAfterMs!).toBeGreaterThanOrEqual(250);
-    expect(closedAfterMs!).toBeLessThan(2000);
+    expect(closed).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Compliance } from '../../scripts/certify/results.js';
+import type { Compliance } from '../../core/results.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLIENTS = join(ROOT, 'tests/onboard/clients');

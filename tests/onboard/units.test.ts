@@ -132,6 +132,23 @@ describe('grading boundaries (synthetic traffic)', () => {
   });
 });
 
+describe('CLI-11 (onboard/grade/validation.ts)', () => {
+  const start = { method: 'POST', url: '/v1/jobs/job_1/start', op: 'start' as const, body: '{"model":"light","text_prompt":"x"}' };
+  const rejected = { status: 400, headers: {}, body: '{"error":{"code":"invalid_request","message":"text_prompt is only allowed with model pro, not light","param":"text_prompt"}}', errorCode: 'invalid_request' };
+  const read = { engine: { status: 200, headers: {}, body: '' }, ...ok() };
+
+  it('counts the API\'s 400 also when an injection then dropped its answer: the body was the client\'s', () => {
+    const v = verdictOf(synthetic([{ ...start, engine: rejected, outcome: 'dropped', injection: { instance: 'c1', condition: 'drop-after-start', action: 'dropped' } }, read]), 'CLI-11');
+    expect(v?.status).toBe('fail');
+    expect(v?.requests).toEqual([1]);
+    expect(v?.message).toMatch(/text_prompt is only allowed with model pro/);
+  });
+
+  it('does not count an injected 400: it never reached the API', () => {
+    expect(verdictOf(synthetic([{ ...start, delivered: rejected, injection: { instance: 'c1', condition: 'bad-request', action: '400' } }, read]), 'CLI-11')?.status).toBe('pass');
+  });
+});
+
 describe('the gate (onboard/report.ts)', () => {
   it('a SHOULD failure is reported but gates only with --strict', () => {
     const input = synthetic([]);

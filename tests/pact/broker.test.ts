@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, DEFAULT_ACCOUNTS, startHttpServer, type RunningServer } from '../../mocks/index.js';
 import { PACT_FILE, PACTS_DIR } from '../../pact/contract.js';
 import { MOCK_FAILING_VIDEO_URL, MOCK_VIDEO_URL } from '../../pact/media.js';
-import type { Compliance } from '../../scripts/certify/results.js';
+import type { Compliance } from '../../core/results.js';
 import { ROOT } from '../certify/run-certify.js';
 import { startBrokerRecorder, type BrokerRecorder } from './broker-recorder.js';
 import { runJobcert, type CliRun } from './run-jobcert.js';

@@ -10,7 +10,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as ajvFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNTS } from '../../mocks/index.js';
-import type { Compliance } from '../../scripts/certify/results.js';
+import type { Compliance } from '../../core/results.js';
 import { ROOT } from '../certify/run-certify.js';
 import { runJobcert, type CliRun } from './run-jobcert.js';
 

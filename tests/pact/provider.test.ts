@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, DEFAULT_ACCOUNTS, startHttpServer, type EngineOptions } from '../../mocks/index.js';
 import { MOCK_FAILING_VIDEO_URL, MOCK_VIDEO_URL } from '../../pact/media.js';
 import { verifyPacts } from '../../pact/verify.js';
-import type { CheckResult } from '../../scripts/certify/results.js';
+import type { CheckResult } from '../../core/results.js';
 import { legalVariation, startVariantServer } from './variant-server.js';
 
 const KEYS = { primary: DEFAULT_ACCOUNTS[0]!.key, broke: DEFAULT_ACCOUNTS[2]!.key };
@@ -111,6 +111,21 @@ describe.concurrent('runs that must not pass', () => {
       expect(failed[id]?.message, id).toMatch(message);
     }
     expect(checks.filter((c) => c.status === 'pass')).toHaveLength(19 - Object.keys(expected).length);
+  }, 180_000);
+
+  it('a create or start answer of another shape fails the draft and start interactions (schema-create-shape, schema-start-shape)', async () => {
+    const checks = await verifyAgainst({ ...QUICK, faults: ['schema-create-shape', 'schema-start-shape'] });
+    const status = Object.fromEntries(checks.map((c) => [c.id.slice('pact.'.length), c.status]));
+    // The interactions each fault exists to catch, named beside it.
+    const caught: Record<string, string[]> = {
+      'schema-create-shape': ['create-a-draft-job'],
+      'schema-start-shape': [
+        'start-a-draft-job-with-a-composition-and-a-color-background', 'start-a-draft-job-with-an-image-background-and-a-preview',
+        'start-a-draft-job-with-model-human', 'start-a-draft-job-with-model-light', 'start-a-draft-job-with-model-original',
+        'start-a-draft-job-with-the-seed-page-example-pro-text-prompt-transparent-composition',
+      ],
+    };
+    for (const [fault, ids] of Object.entries(caught)) for (const id of ids) expect(status[id], `${id} under ${fault}`).toBe('fail');
   }, 180_000);
 
   it('error bodies that are not the JSON envelope fail every error interaction (ERR-1)', async () => {

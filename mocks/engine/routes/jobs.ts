@@ -14,7 +14,19 @@ const validateStart = validatorFor('StartJobRequest');
 function relaxed(body: unknown, ctx: RouteContext): unknown {
   const { faults } = ctx.state;
   if (!faults.has('val-unknown-fields-accepted') && !faults.has('val-ranges-unchecked') && !faults.has('val-offset-y-off-by-one')) return body;
-  const copy = structuredClone(body) as Record<string, unknown>;
+  // Copy only the objects the faults below change: a deep clone of a hostile body (5,000 nested objects) would
+  // overflow the stack, and the schema must still see whatever else was sent, untouched.
+  const shallow = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : undefined);
+  const copy = shallow(body);
+  if (!copy) return body;
+  const composition = shallow(copy.composition);
+  if (composition) {
+    copy.composition = composition;
+    for (const k of ['canvas', 'foreground'] as const) { const part = shallow(composition[k]); if (part) composition[k] = part; }
+    const foreground = composition.foreground as Record<string, unknown> | undefined;
+    const offset = shallow(foreground?.offset);
+    if (foreground && offset) foreground.offset = offset;
+  }
   if (faults.has('val-offset-y-off-by-one')) {
     // A bound written as |y| > 7681: one past it on either side passes.
     const offset = (copy.composition as { foreground?: { offset?: Record<string, unknown> } } | undefined)?.foreground?.offset;

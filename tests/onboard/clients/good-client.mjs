@@ -31,8 +31,14 @@ export const POLICY = {
   backoffMs: (attempt) => Math.min(16_000, 2 ** attempt * 1000 * (1 + Math.random())),
   /** CLI-2: how long a 429 asks us to wait. */
   retryAfterMs: parseRetryAfter,
+  /** CLI-5: every create and start gets an Idempotency-Key of its own, from its first attempt. */
+  newIdempotencyKey: (_op) => randomUUID(),
   /** CLI-4: a retry repeats the first attempt's Idempotency-Key. */
   idempotencyKey: (firstKey, _attempt) => firstKey,
+  /** The partner's prompt, for the model that takes one (pro). */
+  textPrompt: 'the person in the foreground',
+  /** CLI-11: the start body is valid before it is sent: a text_prompt goes only with model pro (VAL-2). */
+  startJob: ({ send, model, textPrompt }) => send(model === 'pro' ? { model, text_prompt: textPrompt } : { model }),
   /** CLI-6: at least 1 s between two reads of a job. */
   pollIntervalMs: () => 1000 + Math.random() * 500,
   /** CLI-7: the output comes from the completed job. */
@@ -47,9 +53,9 @@ export const POLICY = {
 };
 
 class ApiError extends Error {
-  constructor(status, code, requestId, message) {
+  constructor(status, code, requestId, message, param) {
     super(message);
-    Object.assign(this, { status, code, requestId });
+    Object.assign(this, { status, code, requestId, param });
   }
 }
 class GaveUp extends Error {}
@@ -93,7 +99,7 @@ export async function runClient(overrides = {}) {
       const requestId = json?.error?.request_id ?? res.headers.get('x-request-id') ?? undefined;
       if (res.ok) return { json, requestId };
       const code = json?.error?.code ?? `http_${res.status}`;
-      const error = new ApiError(res.status, code, requestId, json?.error?.message ?? text.slice(0, 200));
+      const error = new ApiError(res.status, code, requestId, json?.error?.message ?? text.slice(0, 200), json?.error?.param);
       if (!policy.retryable(res.status) || attempt === policy.maxAttempts - 1) throw error;
       let wait = policy.backoffMs(attempt);
       if (res.status === 429) {
@@ -131,10 +137,11 @@ export async function runClient(overrides = {}) {
   async function work(videoUrl) {
     let jobId;
     try {
-      const created = await call('POST', '/v1/jobs', { body: { video_url: videoUrl, output_format: policy.outputFormat, auto_start: false }, idempotencyKey: randomUUID() });
+      const created = await call('POST', '/v1/jobs', { body: { video_url: videoUrl, output_format: policy.outputFormat, auto_start: false }, idempotencyKey: policy.newIdempotencyKey('create') });
       jobId = created.json.id;
       log('info', 'job created', { job_id: jobId, source: videoUrl, request_id: created.requestId });
-      const started = await call('POST', `/v1/jobs/${encodeURIComponent(jobId)}/start`, { body: { model: policy.model }, idempotencyKey: randomUUID(), jobId });
+      const send = (body) => call('POST', `/v1/jobs/${encodeURIComponent(jobId)}/start`, { body, idempotencyKey: policy.newIdempotencyKey('start'), jobId });
+      const started = await policy.startJob({ send, model: policy.model, textPrompt: policy.textPrompt, jobId });
       log('info', 'job started', { job_id: jobId, model: policy.model, output_format: policy.outputFormat, request_id: started.requestId });
       const job = await waitFor(jobId);
       if (job.status === 'failed') {

@@ -1,5 +1,5 @@
 /** What the transport did, in plain words, the same in every report: a flaky network is told apart from a broken contract. */
-import type { TransportFailure } from '../../../suites/lib/client.js';
+import type { TransportFailure } from '../exchange.js';
 import type { TransportSummary } from '../results.js';
 
 const WORDS: Record<TransportFailure, (n: number) => string> = {

@@ -4,7 +4,7 @@
  * warm-up shaded) and latency by percentile (the HdrHistogram view, one line
  * per endpoint). Pure functions of the results.
  */
-import type { PercentilePoint, TimelineBucket } from './metrics.js';
+import type { PercentilePoint, TimelineBucket } from '../load-results.js';
 
 const W = 640;
 const H = 260;

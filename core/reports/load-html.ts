@@ -1,7 +1,6 @@
 /** The LOAD section of compliance.html: settings, thresholds, per scenario a table per endpoint and two inline SVG charts. */
 import { latencyOverTimeSvg, percentileSvg } from './charts.js';
-import type { EndpointMetrics } from './metrics.js';
-import type { LoadResults, ScenarioResult } from './results.js';
+import type { EndpointMetrics, LoadResults, ScenarioResult } from '../load-results.js';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const ms = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(v < 10 ? 2 : 1));

@@ -1,5 +1,5 @@
 /** The observed rate limit in plain words, the same in every report and on the console. */
-import type { RateProfile } from '../../../suites/lib/rate.js';
+import type { RateProfile } from '../results.js';
 
 export function describeRateLimit(p: RateProfile): string {
   const pushed = `${p.sent} requests in ${(p.elapsed_ms / 1000).toFixed(1)} s at up to ${p.peak_concurrency} at once`;

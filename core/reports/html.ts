@@ -6,7 +6,8 @@
 import type { CheckResult, Compliance } from '../results.js';
 import { describeRateLimit } from './rate-limit.js';
 import { describeCounts, describeTransport } from './transport.js';
-import { renderLoadHtml } from '../../../load/report-html.js';
+import { renderLoadHtml } from './load-html.js';
+import type { ReportWriter } from './writer.js';
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const LABEL: Record<CheckResult['status'], string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', error: 'ERROR' };
@@ -80,3 +81,5 @@ document.getElementById('filters').addEventListener('click', function (ev) {
 </script></body></html>
 `;
 }
+
+export const htmlReport: ReportWriter = { format: 'html', file: 'compliance.html', render: renderHtml };

@@ -1,6 +1,5 @@
 /** The LOAD section of compliance.md: thresholds and a table per scenario (the charts are in compliance.html). */
-import type { EndpointMetrics } from './metrics.js';
-import type { LoadResults } from './results.js';
+import type { EndpointMetrics, LoadResults } from '../load-results.js';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const ms = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(v < 10 ? 2 : 1));

@@ -2,6 +2,7 @@
 import type { Compliance } from '../results.js';
 import { describeRateLimit } from './rate-limit.js';
 import { describeTransport } from './transport.js';
+import type { ReportWriter } from './writer.js';
 
 // XML 1.0 cannot carry most control characters at all, even escaped.
 const xml = (s: string): string => s
@@ -37,3 +38,5 @@ export function renderJunit(doc: Compliance): string {
   out.push('</testsuites>', '');
   return out.join('\n');
 }
+
+export const junitReport: ReportWriter = { format: 'junit', file: 'junit.xml', render: renderJunit };

@@ -2,7 +2,8 @@
 import type { CheckResult, Compliance } from '../results.js';
 import { describeRateLimit } from './rate-limit.js';
 import { describeCounts, describeTransport } from './transport.js';
-import { renderLoadMarkdown } from '../../../load/report-md.js';
+import { renderLoadMarkdown } from './load-markdown.js';
+import type { ReportWriter } from './writer.js';
 
 const ICON: Record<CheckResult['status'], string> = { pass: '✅', fail: '❌', skip: '⏭', error: '⚠️' };
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -57,6 +58,8 @@ export function renderMarkdown(doc: Compliance): string {
   }
   return lines.join('\n');
 }
+
+export const markdownReport: ReportWriter = { format: 'markdown', file: 'compliance.md', render: renderMarkdown };
 
 /** GitHub's step summary takes at most 1 MiB per step. */
 export function forStepSummary(markdown: string, limit = 1024 * 1024 - 1024): string {
