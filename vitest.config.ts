@@ -6,8 +6,9 @@ export default defineConfig({
     // Suites under suites/ run only through `jobcert certify`, against a target.
     exclude: ['node_modules/**', 'suites/**'],
     testTimeout: 30_000,
-    // The fault table spawns certify runs; two at a time fit the 2-core machines here.
-    maxConcurrency: 2,
+    // Concurrent tests (the fault table's certify runs, the pact and onboard command tests) four at a time:
+    // each run mostly waits (the rate limit, jobs processing), so four keep two cores busy without queueing them.
+    maxConcurrency: 4,
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default', './tests/support/closing-line-reporter.ts'],

@@ -77,9 +77,13 @@ function scenarioChecks(s: ScenarioResult, rec: ScenarioRecorder | undefined): C
   ];
 }
 
+const BILLING_RULES = ['IDEM-5', 'IDEM-1', 'RATE-5'];
+/** Every rule ID a LOAD check may cite: `--only ERR-3` runs the stage for the checks that cite it. */
+export const LOAD_RULES: readonly string[] = ['ERR-3', 'RATE-2', ...BILLING_RULES];
+
 function billingCheck(results: LoadResults): CheckResult {
   const title = 'every start under load was charged exactly once, with the formula\'s credits; nothing else was charged';
-  const rules = ['IDEM-5', 'IDEM-1', 'RATE-5'];
+  const rules = BILLING_RULES;
   const b = results.billing;
   if (!b) return check({ id: 'load.billing', rules, title, status: 'skip', message: 'no job was started' });
   if (b.status === 'error') return check({ id: 'load.billing', rules, title, status: 'error', message: b.message });

@@ -31,7 +31,8 @@ export function parseDuration(text: string | undefined): number {
   return Math.round(ms);
 }
 
-function rulesOf(interaction: PactInteraction | undefined): string[] {
+/** The rule IDs an interaction's comment cites (written by the consumer test). */
+export function rulesOf(interaction: PactInteraction | undefined): string[] {
   for (const line of interaction?.comments?.text ?? []) {
     const m = RULES_COMMENT.exec(line);
     if (m?.[1]) return m[1].split(/\s+/).filter(Boolean);

@@ -8,13 +8,14 @@
  * stdout; `onOutput` receives that text), bounded by `timeoutMs`.
  */
 import { fork } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkResult, type CheckResult } from '../core/results.js';
 import { modulePath, nodeArgsForModules } from '../core/runtime.js';
 import { redactor } from '../suites/lib/redact.js';
 import { PUBLISH_FAILED } from './broker.js';
 import { PACTS_DIR } from './contract.js';
+import { rulesOf, type PactDocument } from './results.js';
 import type { BrokerSource, VerificationInput, VerificationOutput } from './run-verification.js';
 
 export type { BrokerSource } from './run-verification.js';
@@ -50,6 +51,12 @@ const WORKER = modulePath('pact/worker');
 
 export function committedPacts(): string[] {
   return readdirSync(PACTS_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => join(PACTS_DIR, f));
+}
+
+/** Every rule ID the committed pacts' interactions cite: `--only IDEM-1` verifies the interactions that cite it. */
+export function committedPactRules(): string[] {
+  const docs = committedPacts().map((f) => JSON.parse(readFileSync(f, 'utf8')) as PactDocument);
+  return [...new Set(docs.flatMap((d) => d.interactions.flatMap((i) => rulesOf(i))))];
 }
 
 function harnessError(message: string): CheckResult {

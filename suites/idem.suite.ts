@@ -2,7 +2,7 @@
 // Every effect is read back: the job, its history and the usage events.
 import { chargesFor, createDraft, settledCharges, errorOf, expectOutcome, expectServed, firstVideo, pollUntilTerminal, readJob, start, statusesOf } from './lib/api.js';
 import { broken, suite, fail } from './lib/check.js';
-import { isReplayOf, noDraft } from './lib/rate.js';
+import { isReplayOf, noDraft } from './lib/rate/episode.js';
 import { requireCount, requireEqual, requireHeader, requireStatus, requireThat, shown } from './lib/verdicts.js';
 
 const idemKey = (label: string): string => `jobcert-${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

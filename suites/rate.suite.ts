@@ -1,12 +1,13 @@
 // RATE: the seed's "burst test and confirm 429 handling with backoff". The
-// limit is discovered, not assumed (lib/rate.ts): one adaptive flood of
+// limit is discovered, not assumed (lib/rate/discovery.ts): one adaptive flood of
 // side-effect-free GETs finds it, the 429s it provoked are judged for RATE-2,
 // and the probes that need an empty bucket go out under a fresh flood.
 import { errorOf, expectOutcome, expectServed } from './lib/api.js';
 import { isDelaySeconds, parseRetryAfter } from './lib/backoff.js';
 import { broken, suite, fail } from './lib/check.js';
 import type { Reply } from './lib/client.js';
-import { noDraft, type Discovery } from './lib/rate.js';
+import type { Discovery } from './lib/rate/discovery.js';
+import { noDraft } from './lib/rate/episode.js';
 import { requireCount, requireEqual, requireHeader, requireStatus } from './lib/verdicts.js';
 
 function describePush(d: Discovery): string {

@@ -16,7 +16,8 @@ import { writeReports } from './reports/write.js';
 import { checkResult, isGatingFailure, selects, summarize, transportSummary, withDerivedChecks, type CheckResult, type Compliance } from './results.js';
 import { registeredChecks, runChecks, RunSession, type CheckDefinition } from '../../suites/index.js';
 import { bringUpTarget, MSW_TARGET, unreachable, type Target } from './target.js';
-import { verifyPacts } from '../../pact/verify.js';
+import { committedPactRules, verifyPacts } from '../../pact/verify.js';
+import { LOAD_RULES } from '../../load/checks.js';
 import { runCertifyLoad } from '../../load/certify.js';
 import type { LoadResults } from '../../load/results.js';
 import { LoadRefused } from '../../load/stage.js';
@@ -56,11 +57,22 @@ function onInterrupt(): { stopped: Promise<Stop>; dispose(): void } {
   return { stopped, dispose: () => { if (handler) for (const s of ['SIGINT', 'SIGTERM'] as const) process.removeListener(s, handler); } };
 }
 
-/** Stages after the checks (PACT, LOAD): with the full profile unless skipped, or when --only names them. */
-function wantsFamily(opts: CertifyOptions, family: string): boolean {
+/** The rule IDs each stage after the checks may cite, for the one selection predicate. */
+const STAGE_RULES = { PACT: committedPactRules, LOAD: () => LOAD_RULES } as const;
+
+/**
+ * Stages after the checks (PACT, LOAD): with the full profile unless skipped;
+ * with --only, when it names the stage or a rule one of its checks cites
+ * (`--only IDEM-1` verifies the interactions that cite IDEM-1), as for the checks.
+ */
+function wantsFamily(opts: CertifyOptions, family: keyof typeof STAGE_RULES): boolean {
   if (opts.selection.skip.includes(family)) return false;
-  return opts.selection.only.length > 0 ? opts.selection.only.includes(family) : opts.run.profile === 'full';
+  if (opts.selection.only.length === 0) return opts.run.profile === 'full';
+  return opts.selection.only.includes(family) || STAGE_RULES[family]().some((r) => opts.selection.only.includes(r));
 }
+
+/** A stage's results through the same predicate as the checks; a result citing no rule (the stage's own state) stays. */
+const stageSelected = (opts: CertifyOptions, results: CheckResult[]): CheckResult[] => results.filter((c) => c.rule_ids.length === 0 || selects(opts.selection, c.family, c.rule_ids));
 
 async function verifyFamilyPact(opts: CertifyOptions, config: RunConfig, redact: (s: string) => string, interrupted: Promise<unknown>): Promise<CheckResult[]> {
   if (config.embedded?.transport === 'msw') {
@@ -181,10 +193,11 @@ export async function runCertification(opts: CertifyOptions, version: string, ho
     // Read after the checks: an interrupt or the deadline during them ends the run here.
     const stop = interrupted.by ?? (Date.now() >= config.deadlineAt ? ({ kind: 'deadline' } as const) : undefined);
     // PACT: the committed consumer pacts verified against the target (full profile, or --only PACT), after the checks.
-    const pactChecks = stop || !wantsFamily(opts, 'PACT') ? [] : await verifyFamilyPact(opts, config, redact, hooks.stopped);
+    const pactChecks = stop || !wantsFamily(opts, 'PACT') ? [] : stageSelected(opts, await verifyFamilyPact(opts, config, redact, hooks.stopped));
     for (const c of pactChecks) ui.result(c);
     // LOAD: after the checks, so the load does not disturb their timing; the embedded mock gets its own process.
-    const load = stop || !wantsFamily(opts, 'LOAD') ? undefined : await loadFamily(opts, config, embedded, (line) => ui.header(`  LOAD ${line}`));
+    const staged = stop || !wantsFamily(opts, 'LOAD') ? undefined : await loadFamily(opts, config, embedded, (line) => ui.header(`  LOAD ${line}`));
+    const load = staged ? { ...staged, checks: stageSelected(opts, staged.checks) } : undefined;
     for (const c of load?.checks ?? []) ui.result(c);
 
     const checks: CheckResult[] = withDerivedChecks([...ran.results, ...pactChecks, ...(load?.checks ?? [])], opts.selection);

@@ -15,7 +15,8 @@ import { checkResult, familyOf, levelOf, reproFor, type CheckResult, type ClipRo
 import { Client, type Exchange, type Recorder, type TransportFailure } from './client.js';
 import type { KeyRole, RunConfig } from './config.js';
 import { Blocked, CheckFailure, NotJudged, OutOfTime, RuleBroken, TransportError, type Finding } from './errors.js';
-import { pressureEpisode, rateDiscovery, throttledWritesAct, type Discovery, type Episode } from './rate.js';
+import { rateDiscovery, type Discovery } from './rate/discovery.js';
+import { pressureEpisode, throttledWritesAct, type Episode } from './rate/episode.js';
 import type { RunSession } from './session.js';
 
 export { CheckFailure, fail, broken } from './errors.js';
@@ -56,7 +57,7 @@ export interface CheckOptions {
   exclusive?: KeyRole[];
   /** The check needs the run's rate-limit discovery (done once, before its gates are taken). */
   rate?: boolean;
-  /** The check judges the run's pressure episode (one flood, every throttled-state probe: rate.ts). */
+  /** The check judges the run's pressure episode (one flood, every throttled-state probe: rate/episode.ts). */
   pressure?: boolean;
   /** Skip it with this reason (a FUZZ replay of one other check, a provider configured without a policy). */
   skip?: string;
@@ -191,7 +192,7 @@ export async function runCheck(def: CheckDefinition, session: RunSession): Promi
   }
   // Judged once the check's gates are released: re-judging may need the pressure episode, which takes the key alone.
   const verdict = thrown ? judged(await rejudged(thrown.err, def.rules, recorder, session), def.rules, seen) : undefined;
-  const { status, message, finding } = outcome(verdict, seen, recorder);
+  const { status, message, finding } = outcome(verdict, seen, recorder, def);
   const exchanges = recorder.exchanges;
   const failures = exchanges.flatMap((e) => (e.transport ? [e.transport] : []));
   const kept = evidence(exchanges);
@@ -205,13 +206,25 @@ export async function runCheck(def: CheckDefinition, session: RunSession): Promi
   };
 }
 
+/**
+ * The finding of a failure that did not state one: the rule is the one of the
+ * check's rules the message names (or its only rule), and SPEC's requirement
+ * is that rule's wording; with neither, the check's title says what it wanted.
+ */
+function findingOf(message: string, def: CheckDefinition): Finding {
+  const named = [...message.matchAll(/\b([A-Z]+-\d+)\b/g)].map((m) => m[1] as string).find((r) => def.rules.includes(r));
+  const rule = named ?? (def.rules.length === 1 ? def.rules[0] : undefined);
+  const requires = (rule ? ruleById(rule)?.title : undefined) ?? def.title;
+  return { ...(rule ? { rule } : {}), requires, observed: message };
+}
+
 /** A thrown error as a status: a verdict against the check fails it; anything else means it could not be judged. */
-function outcome(err: unknown, seen: Seen, recorder: Recorder): { status: Status; message: string; finding?: Finding } {
+function outcome(err: unknown, seen: Seen, recorder: Recorder, def: CheckDefinition): { status: Status; message: string; finding?: Finding } {
   if (err === undefined) return { status: 'pass', message: seen.notes.length ? `passed; ${seen.notes.join('; ')}` : 'passed' };
   const e = err instanceof Error ? err : new Error(String(err));
   if (e instanceof CheckFailure) {
-    const f = e.finding;
-    return { status: 'fail', message: recorder.redact(e.message), ...(f ? { finding: { ...f, requires: recorder.redact(f.requires), observed: recorder.redact(f.observed) } } : {}) };
+    const f = e.finding ?? findingOf(e.message, def);
+    return { status: 'fail', message: recorder.redact(e.message), finding: { ...f, requires: recorder.redact(f.requires), observed: recorder.redact(f.observed) } };
   }
   // The harness's own error kinds say what happened in their message; anything else is named.
   const prefix = e instanceof TransportError ? 'transport: ' : e instanceof OutOfTime ? 'out of time: ' : e instanceof NotJudged || e instanceof Blocked ? '' : `${e.name}: `;

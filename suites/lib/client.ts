@@ -17,14 +17,11 @@ import type { Exchange, TransportFailure } from '../../core/exchange.js';
 import { pathnameOf } from './pathname.js';
 import { REDACTED, redactor } from './redact.js';
 
-const RESPONSE_CAP = 1024 * 1024;
+export const RESPONSE_CAP = 1024 * 1024;
 /** Evidence keeps the start of long bodies; the check itself sees them whole. */
 const RECORDED_BODY_CHARS = 8192;
 const clip = (s: string): string => (s.length > RECORDED_BODY_CHARS ? `${s.slice(0, RECORDED_BODY_CHARS)}… [${s.length - RECORDED_BODY_CHARS} more characters]` : s);
 const MAX_429_RETRIES = 4;
-const LEAN_SAMPLE = 20;
-/** The headers of a flood answer that was not kept: nothing reads them. */
-const EMPTY_HEADERS = new Headers();
 
 /** What the transport did when no response came: the report's transport section counts these. */
 export { curlFor, type Exchange, type TransportFailure } from '../../core/exchange.js';
@@ -55,11 +52,6 @@ export interface RequestOptions {
   /** Floods only: go out regardless of the key's gate (they exist to empty the bucket). */
   bypassGate?: boolean;
   /**
-   * Floods only: the fast keep-alive transport (agent-transport.ts), and the
-   * spec checked on every 429 and the first few other answers rather than on all.
-   */
-  lean?: boolean;
-  /**
    * A probe sent into a flood: over the flood's keep-alive agent, so it queues
    * with the flood's requests at the server instead of arriving on a quiet
    * connection of its own (which a server tends to serve first, with a token
@@ -86,7 +78,7 @@ export class Recorder {
 }
 
 /** An answer as the transports give it; `fetched` is fetch's own Headers, which the Reply reuses rather than rebuilds. */
-interface Answer { status: number; headers: Record<string, string>; text: string; truncated: boolean; fetched?: Headers }
+export interface Answer { status: number; headers: Record<string, string>; text: string; truncated: boolean; fetched?: Headers }
 
 /**
  * fetch bounded by the request timeout and the check's signal, body included.
@@ -136,7 +128,7 @@ async function readCapped(res: Response): Promise<{ text: string; truncated: boo
 }
 
 /** Names the failure of a fetch that got no response, from undici's error causes. */
-function classify(err: unknown, timeoutMs: number): { kind: TransportFailure; text: string } {
+export function classify(err: unknown, timeoutMs: number): { kind: TransportFailure; text: string } {
   if (!(err instanceof Error)) return { kind: 'other', text: String(err) };
   if (err.name === 'TimeoutError') return { kind: 'timeout', text: `no response within ${timeoutMs} ms` };
   const cause = err.cause as (Error & { code?: string }) | undefined;
@@ -147,6 +139,24 @@ function classify(err: unknown, timeoutMs: number): { kind: TransportFailure; te
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || /other side closed|socket hang up/i.test(text)) return { kind: 'reset', text: `connection reset or closed before a full response (${code || cause?.message || err.message})` };
   if (code.startsWith('HPE_') || /parse|invalid (header|status|chunk)|content-length/i.test(text)) return { kind: 'protocol', text: `malformed HTTP response (${code || text})` };
   return { kind: 'other', text };
+}
+
+/** The recorded answer: redacted, checked against the spec, and handed to the check as a Reply. */
+export function recordAnswer(recorder: Recorder, exchange: Exchange, url: string, method: string, res: Answer, t0: number, doneAt: number): Reply {
+  const { redact, config } = recorder;
+  const responseHeaders: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) responseHeaders[k] = redact(v);
+  exchange.response = { status: res.status, headers: responseHeaders, body: redact(clip(res.text)), ...(res.truncated ? { truncated: true } : {}) };
+  const requestId = res.headers['x-request-id'] ?? null;
+  if (requestId !== null) exchange.request_id = requestId;
+  let json: unknown;
+  try { json = res.text ? JSON.parse(res.text) : undefined; } catch { json = undefined; }
+  const pathOnly = pathnameOf(url);
+  if (url.startsWith(config.target)) {
+    exchange.violations = checkResponse({ method, path: pathOnly, status: res.status, headers: res.headers, body: json, text: res.text });
+    exchange.operation = `${method} ${pathOnly.replace(/\/v1\/jobs\/[^/]+/, '/v1/jobs/{job_id}')}`;
+  }
+  return { status: res.status, headers: res.fetched ?? new Headers(res.headers), text: res.text, json, requestId, exchange, sentAt: t0, doneAt };
 }
 
 /** A request that got no answer: its recorded exchange, and what its connection showed. */
@@ -192,7 +202,7 @@ export class Client {
   /** The requests going out over fetch now: the check's signal aborts them all. */
   private readonly inFlight = new Set<AbortController>();
 
-  constructor(private readonly recorder: Recorder, private readonly options: ClientOptions = { retry429: true }) {
+  constructor(readonly recorder: Recorder, private readonly options: ClientOptions = { retry429: true }) {
     watchFetchConnections();
     const outer = options.signal;
     // The listener holds the set alone, not the client: a long-lived signal must not keep a finished check's recorder.
@@ -201,6 +211,9 @@ export class Client {
   }
 
   private get config(): RunConfig { return this.recorder.config; }
+
+  /** The check's time budget and the run deadline, when the client has them. */
+  get signal(): AbortSignal | undefined { return this.options.signal; }
 
   /** The run's key gates this client waits in. */
   get gates(): KeyGates { return this.recorder.gates; }
@@ -224,7 +237,7 @@ export class Client {
         throw err;
       }
       const retryAfterMs = reply.status === 429 ? parseRetryAfter(reply.headers.get('retry-after'), reply.headers.get('date')) : undefined;
-      if (reply.status === 429 && method === 'POST' && !opts.lean) this.recorder.throttledWrites++;
+      if (reply.status === 429 && method === 'POST') this.recorder.throttledWrites++;
       if (gate && admitted) gate.settle(admitted, { status: reply.status, retryAfterMs });
       else if (reply.status === 429 && role && opts.bypassGate) this.recorder.gates.for(role).note429(retryAfterMs);
       if (reply.status !== 429 || !retry || attempt >= MAX_429_RETRIES) return reply;
@@ -246,7 +259,7 @@ export class Client {
     try {
       return await this.once(method, path, opts);
     } catch (err) {
-      if (opts.lean || !(err instanceof TransportError)) throw err;
+      if (!(err instanceof TransportError)) throw err;
       const failed = noAnswers.get(err);
       const why = resendReason(method, opts.headers ?? {}, err.kind, failed?.unanswered);
       if (!why) throw err;
@@ -268,7 +281,6 @@ export class Client {
   private async once(method: string, path: string, opts: RequestOptions, resend?: string): Promise<Reply> {
     if (Date.now() > this.config.deadlineAt) throw new OutOfTime('the run deadline (--max-duration) passed');
     this.options.signal?.throwIfAborted();
-    if (opts.lean && opts.body === undefined && opts.raw === undefined) return this.onceLean(method, path, opts);
     const url = /^https?:\/\//.test(path) ? path : `${this.config.target}${path}`;
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     const keyOpt = opts.key ?? 'primary';
@@ -315,61 +327,9 @@ export class Client {
     }
     const doneAt = performance.now();
     exchange.time_ms = Math.round(doneAt - t0);
-    return this.record(exchange, url, method, answer, t0, doneAt);
+    return recordAnswer(this.recorder, exchange, url, method, answer, t0, doneAt);
   }
 
-  /** The recorded answer: redacted, checked against the spec, and handed to the check as a Reply. */
-  private record(exchange: Exchange, url: string, method: string, res: Answer, t0: number, doneAt: number): Reply {
-    const { redact } = this.recorder;
-    const responseHeaders: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) responseHeaders[k] = redact(v);
-    exchange.response = { status: res.status, headers: responseHeaders, body: redact(clip(res.text)), ...(res.truncated ? { truncated: true } : {}) };
-    const requestId = res.headers['x-request-id'] ?? null;
-    if (requestId !== null) exchange.request_id = requestId;
-    let json: unknown;
-    try { json = res.text ? JSON.parse(res.text) : undefined; } catch { json = undefined; }
-    const pathOnly = pathnameOf(url);
-    if (url.startsWith(this.config.target)) {
-      exchange.violations = checkResponse({ method, path: pathOnly, status: res.status, headers: res.headers, body: json, text: res.text });
-      exchange.operation = `${method} ${pathOnly.replace(/\/v1\/jobs\/[^/]+/, '/v1/jobs/{job_id}')}`;
-    }
-    return { status: res.status, headers: res.fetched ?? new Headers(res.headers), text: res.text, json, requestId, exchange, sentAt: t0, doneAt };
-  }
-
-  /**
-   * A flood's request: over the keep-alive agent, and only a few of a flood's
-   * thousand identical answers (and every 429) recorded in full and checked
-   * against the spec; the rest keep their status and request id, which is all
-   * they prove.
-   */
-  private async onceLean(method: string, path: string, opts: RequestOptions): Promise<Reply> {
-    const url = `${this.config.target}${path}`;
-    const role = (typeof opts.key === 'string' && opts.key !== 'none' ? opts.key : 'primary') as KeyRole;
-    const key = this.keyFor(role);
-    if (key === undefined) throw new Error(`no ${role} key configured`);
-    const t0 = performance.now();
-    const exchange: Exchange = { request: { method, url, headers: { 'x-api-key': REDACTED } }, response: null, started_at: '', time_ms: 0, key: role, violations: [] };
-    this.recorder.exchanges.push(exchange);
-    let res;
-    try {
-      res = await agentRequest(url, method, { accept: 'application/json', 'x-api-key': key }, this.config.requestTimeoutMs, RESPONSE_CAP);
-    } catch (err) {
-      exchange.time_ms = Math.round(performance.now() - t0);
-      if (this.options.signal?.aborted) throw this.options.signal.reason;
-      const { kind, text } = classify(err, this.config.requestTimeoutMs);
-      exchange.error = this.recorder.redact(text);
-      exchange.transport = kind;
-      throw new TransportError(`${method} ${url}: ${exchange.error}`, kind);
-    }
-    const doneAt = performance.now();
-    exchange.time_ms = Math.round(doneAt - t0);
-    exchange.started_at = new Date(performance.timeOrigin + t0).toISOString();
-    if (res.status === 429 || this.recorder.leanChecked++ < LEAN_SAMPLE) return this.record(exchange, url, method, res, t0, doneAt);
-    exchange.response = { status: res.status, headers: {}, body: `<${res.text.length} characters: a flood answer, not kept>` };
-    const requestId = res.headers['x-request-id'] ?? null;
-    if (requestId !== null) exchange.request_id = requestId;
-    return { status: res.status, headers: EMPTY_HEADERS, text: '', json: undefined, requestId, exchange, sentAt: t0, doneAt };
-  }
 }
 
 

@@ -10,7 +10,7 @@
 import { rng } from '../../mocks/engine/seeded.js';
 import { checkResult, type CheckResult } from '../../core/results.js';
 import { runCheck, type CheckDefinition } from './check.js';
-import { rateDiscovery, type RateProfile } from './rate.js';
+import { rateDiscovery, type RateProfile } from './rate/discovery.js';
 import type { RunSession } from './session.js';
 
 export interface EngineOptions {

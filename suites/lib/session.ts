@@ -9,11 +9,12 @@ import { Recorder } from './client.js';
 import type { RunConfig } from './config.js';
 import { OutOfTime } from './errors.js';
 import { KeyGates } from './gate.js';
-import type { Discovery, Episode } from './rate.js';
+import type { Discovery } from './rate/discovery.js';
+import type { Episode } from './rate/episode.js';
 
 export class RunSession {
   readonly gates = new KeyGates();
-  /** The run's discovery and pressure episode, memoised by rate.ts. */
+  /** The run's discovery and pressure episode, memoised by rate/discovery.ts and rate/episode.ts. */
   discovery: Promise<Discovery> | undefined;
   episode: Promise<Episode> | undefined;
   /** Aborts at the run deadline (--max-duration) or when the run is stopped (an interrupt). */

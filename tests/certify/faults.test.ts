@@ -28,6 +28,9 @@ const FUZZ_ALSO: Record<string, string> = {
   'idem-no-replay-header': 'fuzz.replay',
 };
 
+/** What vitest, chai or node:assert would have written. */
+const ASSERTION_TEXT = /expected .{0,200} to (?:be|equal|have|match|deeply|contain|include)|Object\.is equality|toHaveLength|toEqual|toBe\(|deeply equal|AssertionError/;
+
 async function expectCaught(name: string, fault: FaultInfo, family: string, args: string[]): Promise<string[]> {
   const run = await runCertify(['--mock-fault', name, '--mock-transport', 'msw', '--strict', '--job-timeout', '3', '--quiet', ...args]);
   expect(run.doc, `no compliance.json; stderr: ${run.stderr.slice(0, 500)}`).toBeDefined();
@@ -35,6 +38,11 @@ async function expectCaught(name: string, fault: FaultInfo, family: string, args
   const failed = run.doc!.checks.filter((c) => c.status === 'fail');
   const errored = run.doc!.checks.filter((c) => c.status === 'error');
   for (const c of failed) caught.add(c.id);
+  // A report speaks in the rule's words: no assertion library's phrasing reaches it, in any check's message.
+  const phrased = run.doc!.checks.filter((c) => ASSERTION_TEXT.test(c.message)).map((c) => `${c.id}: ${c.message.slice(0, 200)}`);
+  expect(phrased, 'messages in assertion-library words').toEqual([]);
+  // A failure names the rule it breaks and carries what SPEC requires beside what came back.
+  for (const c of failed.filter((f) => f.rule_ids.length > 0)) expect(c.finding?.requires, `${c.id} has a finding`).toBeTruthy();
   expect(failed.map((c) => c.id), `${name} went unnoticed (errors: ${errored.map((c) => `${c.id}: ${c.message.slice(0, 120)}`).join('; ') || 'none'})`).not.toEqual([]);
   expect(run.code).toBe(1);
   // Blame is precise: whatever failed or could not be judged is of the fault's family.

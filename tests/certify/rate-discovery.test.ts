@@ -1,4 +1,4 @@
-// Rate-limit discovery (suites/lib/rate.ts) finds the limit instead of assuming
+// Rate-limit discovery (suites/lib/rate/discovery.ts) finds the limit instead of assuming
 // it (RATE-1): against mocks with other limits on loopback, the observed burst
 // and refill come out as the configured ones, and a provider with no limit is
 // reported with how hard jobcert pushed. The mock's clock moves only when
@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEngine, startHttpServer, type RunningServer } from '../../mocks/index.js';
 import { Client, Recorder } from '../../suites/lib/client.js';
 import type { RunConfig } from '../../suites/lib/config.js';
-import { discover } from '../../suites/lib/rate.js';
+import { discover } from '../../suites/lib/rate/discovery.js';
 import { KEYS } from '../mock/harness.js';
 
 let server: RunningServer | undefined;
@@ -29,7 +29,7 @@ async function discoverOn(options: Parameters<typeof createEngine>[0], burstMax 
   return found;
 }
 
-/** How long discovery rests after the first 429 before it measures the refill (suites/lib/rate.ts). */
+/** How long discovery rests after the first 429 before it measures the refill (suites/lib/rate/discovery.ts). */
 const REFILL_REST_MS = 500;
 
 describe('rate-limit discovery (RATE-1)', () => {

@@ -173,6 +173,78 @@ describe('the LOAD stage against the mock', () => {
   }, 30_000);
 });
 
+/**
+ * The start and mixed scenarios: each of their checks ends `fail` on a fault that breaks it, named beside
+ * it. Counting thresholds only (no latency one: these runs judge the provider's answers, not this machine).
+ */
+describe('the start and mixed scenarios under their faults', () => {
+  const COUNTS = ['errors<1%', 'http_5xx==0'];
+  const BOTH: LoadStageOptions['scenarios'] = ['start', 'mixed'];
+
+  it('load-5xx-under-load: no-5xx (ERR-3) fails in start and in mixed, with 500s as evidence', async () => {
+    const r = await stage({ faults: ['load-5xx-under-load'], clock: STILL }, { scenarios: BOTH, thresholds: COUNTS, guards: { ...GUARDS, abortAfterErrors: 1_000_000 } });
+    expect(failing(r), why(r)).toEqual(['load.start.no-5xx', 'load.mixed.no-5xx', 'load.threshold.errors-lt-1pct', 'load.threshold.http_5xx-eq-0']);
+    const c = byId(r);
+    for (const id of ['load.start.no-5xx', 'load.mixed.no-5xx']) {
+      expect(c[id]?.rule_ids, id).toEqual(['ERR-3']);
+      expect(c[id]?.message, id).toMatch(/^\d+ of \d+ responses were 5xx \(500\)$/);
+      expect(c[id]?.evidence.length, id).toBeGreaterThan(0);
+      expect(c[id]?.evidence.every((e) => e.response?.status === 500 && e.request.headers['x-api-key'] === '<redacted>'), id).toBe(true);
+    }
+    // The 500s hit the starts of the one and every step of the other; both ran their load to the end.
+    expect(c['load.start.no-5xx']?.evidence.every((e) => /\/v1\/jobs\/[^/]+\/start$/.test(e.request.url))).toBe(true);
+    expect(c['load.start.ran']?.status).toBe('pass');
+    expect(c['load.mixed.ran']?.status).toBe('pass');
+    // A start answered 500 did not run, so it charged nothing: billing holds.
+    expect(c['load.billing']?.status).toBe('pass');
+  }, 30_000);
+
+  it('the error bound stops the mixed scenario: load.mixed.ran fails with the stop reason, no-5xx fails with it', async () => {
+    const r = await stage({ faults: ['load-5xx-under-load'], clock: STILL }, { scenarios: ['mixed'], thresholds: COUNTS, guards: { ...GUARDS, abortAfterErrors: 20 } });
+    expect(failing(r), why(r)).toEqual(['load.mixed.ran', 'load.mixed.no-5xx', 'load.threshold.errors-lt-1pct', 'load.threshold.http_5xx-eq-0']);
+    const mixed = r.results.scenarios[0]!;
+    expect(r.results.stopped_early).toMatch(/^stopped early: \d+ 5xx responses or requests without an answer passed the bound of 20/);
+    expect(mixed).toMatchObject({ name: 'mixed', status: 'stopped', stop_reason: r.results.stopped_early });
+    expect(mixed.all!.http_5xx).toBeGreaterThan(20);
+    expect(byId(r)['load.mixed.ran']?.message.startsWith(`${r.results.stopped_early}; `)).toBe(true);
+  }, 30_000);
+
+  it('rate-no-retry-after: retry-after (RATE-2) and contract fail in start and in mixed, on 429s without the header', async () => {
+    const r = await stage({ rateLimit: { capacity: 20, refillPerSecond: 10 }, faults: ['rate-no-retry-after'] }, { scenarios: BOTH, thresholds: COUNTS });
+    // The contract requires Retry-After on a 429 too.
+    expect(failing(r), why(r)).toEqual(['load.start.retry-after', 'load.start.contract', 'load.mixed.retry-after', 'load.mixed.contract']);
+    const c = byId(r);
+    for (const id of ['load.start.retry-after', 'load.mixed.retry-after']) {
+      expect(c[id]?.rule_ids, id).toEqual(['RATE-2']);
+      expect(c[id]?.message, id).toMatch(/^(\d+) of \1 429 responses .* had no valid Retry-After ≥ 1 s$/);
+      expect(c[id]?.evidence[0]?.response?.status, id).toBe(429);
+      expect(c[id]?.evidence[0]?.violations[0]?.message, id).toBe('Retry-After null is not a valid delay of at least 1 s');
+    }
+    for (const id of ['load.start.contract', 'load.mixed.contract']) {
+      expect(c[id]?.evidence.some((e) => e.response?.status === 429), id).toBe(true);
+    }
+  }, 30_000);
+
+  it('schema-start-shape (start answers without status): contract fails in start and in mixed, and nothing else', async () => {
+    const r = await stage({ faults: ['schema-start-shape'] }, { scenarios: BOTH, thresholds: COUNTS });
+    expect(failing(r), why(r)).toEqual(['load.start.contract', 'load.mixed.contract']);
+    const c = byId(r);
+    for (const id of ['load.start.contract', 'load.mixed.contract']) {
+      expect(c[id]?.message, id).toMatch(/^\d+ of \d+ sampled responses break the spec: /);
+      expect(c[id]?.evidence.length, id).toBeGreaterThan(0);
+      expect(c[id]?.evidence.every((e) => e.request.method === 'POST' && /\/start$/.test(e.request.url) && e.response?.status === 200 && e.violations.length > 0), id).toBe(true);
+    }
+  }, 30_000);
+
+  it('schema-job-shape (job records without created_at): contract fails in mixed, on its polls and lists', async () => {
+    const r = await stage({ faults: ['schema-job-shape'] }, { scenarios: ['mixed'], thresholds: COUNTS });
+    expect(failing(r), why(r)).toEqual(['load.mixed.contract']);
+    const evidence = byId(r)['load.mixed.contract']!.evidence;
+    expect(evidence.length).toBeGreaterThan(0);
+    expect(evidence.every((e) => e.request.method === 'GET' && /\/v1\/jobs(\/[^/?]+)?(\?|$)/.test(new URL(e.request.url).pathname + new URL(e.request.url).search))).toBe(true);
+  }, 30_000);
+});
+
 describe('guards', () => {
   it('refuses a production host, even loopback put on the list and allowed, before any request', async () => {
     const refused = stage({}, { guards: { ...GUARDS, productionHosts: ['api.removebgvideo.com', '127.0.0.1'] } });

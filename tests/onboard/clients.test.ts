@@ -64,8 +64,8 @@ const CASES: Case[] = [
   { name: 'sends an invalid start body', args: [...FAST, '--client-timeout', '120'], command: node('sends-invalid-body.mjs'), breaks: ['CLI-11'], checks: ['cli.validation'], why: 'text_prompt with model light, dropped only once the API answered 400' },
 ];
 
-/** Onboarding runs at once, at most: each is a jobcert process and its client, on CI's 2 cores next to other test files. */
-const PARALLEL = 3;
+/** Onboarding runs at once, at most: each is a jobcert process and its client, mostly waiting on the client (a run uses a fraction of a core). */
+const PARALLEL = 5;
 /** A test waits for its runs: at worst for the whole pool (every run ends by SIGKILL at 230 s; the pool takes ~3 minutes). */
 const WAIT_MS = 600_000;
 
