@@ -1,8 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests whose proof needs the machine to itself: a flood that must outrun a
+ * 1,000/s bucket (variants), fuzz searches bounded in seconds that must reach
+ * the case that shows a fault (faults, finds-faults, fuzz-cli). They run first,
+ * one file at a time; every other file then runs two at a time, since most of
+ * them wait (on rate limits, jobs, clients, timeouts) far more than they compute.
+ */
+const ALONE = ['tests/certify/variants.test.ts', 'tests/certify/faults.test.ts', 'tests/fuzz/finds-faults.test.ts', 'tests/certify/fuzz-cli.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     // Suites under suites/ run only through `jobcert certify`, against a target.
     exclude: ['node_modules/**', 'suites/**'],
     testTimeout: 30_000,
@@ -13,5 +21,9 @@ export default defineConfig({
     pool: 'forks',
     reporters: ['default', './tests/support/closing-line-reporter.ts'],
     env: { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', PACT_DO_NOT_TRACK: 'true' },
+    projects: [
+      { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'shared', include: ['tests/**/*.test.ts'], exclude: ['node_modules/**', 'suites/**', ...ALONE], maxWorkers: 2, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -90,6 +90,7 @@ export function checkResult(d: CheckDraft): CheckResult {
     ...(d.transport !== undefined ? { transport: d.transport } : {}),
     evidence: d.evidence ?? [], request_ids: d.request_ids ?? [], repro: d.repro ?? null, notes: d.notes ?? [],
     ...(d.clip !== undefined ? { clip: d.clip } : {}),
+    ...(d.finding !== undefined ? { finding: d.finding } : {}),
     ...(d.injections !== undefined ? { injections: d.injections } : {}),
     ...(d.log_lines !== undefined ? { log_lines: d.log_lines } : {}),
   };
@@ -205,6 +206,7 @@ function uniquenessCheck(results: CheckResult[]): CheckResult {
     id: 'obs.request-id-unique-run', rules: ['OBS-1'], title: 'request ids are unique across every request of the run',
     status, message: status === 'fail' ? `${dupes.size} request ids were seen more than once: ${[...dupes].slice(0, 5).join(', ')}` : `${ids.length} request ids, all distinct`,
     evidence, request_ids: [...dupes], repro: reproFor(evidence, status),
+    ...(status === 'fail' ? { finding: { rule: 'OBS-1', requires: 'every response carries a unique X-Request-Id, across the whole run', observed: `${dupes.size} request ids were seen more than once` } } : {}),
   });
 }
 

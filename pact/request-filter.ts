@@ -104,7 +104,10 @@ export function createRequestFilter(config: FilterConfig): RequestFilter {
     const throttled = throttle.active;
     const reply = (answer: Response, bytes: Buffer): void => {
       res.statusCode = answer.status;
-      answer.headers.forEach((v, k) => { if (!DROPPED_RESPONSE.has(k)) res.setHeader(k, v); });
+      // A redirect's Location is not passed back: the verifier would follow it to another origin, past this filter,
+      // and jobcert never follows a redirect (the interaction fails on the 3xx status instead).
+      const redirect = answer.status >= 300 && answer.status < 400;
+      answer.headers.forEach((v, k) => { if (!DROPPED_RESPONSE.has(k) && !(redirect && k === 'location')) res.setHeader(k, v); });
       res.end(bytes);
     };
     const send = async (): Promise<{ answer: Response; bytes: Buffer }> => {

@@ -16,7 +16,7 @@ const faults = chosen === 'all' ? FAULT_NAMES : chosen ? FAULT_NAMES.filter((f) 
 /** A run still going after this was hung: the backstop kills it and the test fails. Generous: it catches hangs, not slowness. */
 const BOUND_MS = 240_000;
 
-const runs = runPool(faults, 3, (fault) => runCertify(['--mock-fault', fault, '--strict', '--job-timeout', '10', '--quiet'], { timeoutMs: BOUND_MS }));
+const runs = runPool(faults, 4, (fault) => runCertify(['--mock-fault', fault, '--strict', '--job-timeout', '10', '--quiet'], { timeoutMs: BOUND_MS }));
 
 describe('a fault does not poison the run (certify without --only)', () => {
   it.each(faults)('%s', async (fault) => {

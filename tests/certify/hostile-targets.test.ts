@@ -111,7 +111,8 @@ const hostiles: Record<string, () => Promise<string>> = {
 /** The X-Api-Key of every request the redirect's other origin received. */
 const thiefSaw: string[] = [];
 
-interface Expectation { code: number; transport?: RegExp; only: string }
+/** `only` selects the checks (and, through the rules they cite, the PACT interactions); `skip` leaves a stage out. */
+interface Expectation { code: number; transport?: RegExp; only: string; skip?: string }
 const EXPECT: Record<string, Expectation> = {
   'refuses connections': { code: 3, only: 'AUTH' },
   'accepts and never answers': { code: 3, only: 'AUTH' },
@@ -121,7 +122,9 @@ const EXPECT: Record<string, Expectation> = {
   'answers 200 with invalid JSON': { code: 1, only: 'AUTH,SCHEMA' },
   'streams an endless body': { code: 1, only: 'AUTH-1,AUTH-5' },
   'answers a 100 MB body': { code: 1, only: 'AUTH-1,AUTH-5' },
-  'answers correctly but 2 s late': { code: 0, only: 'AUTH-2,AUTH-5,OBS-2' },
+  // Its PACT interactions (AUTH-2) cannot all be verified 2 s apart within this run's 25 s deadline, which would be
+  // an honest error of that stage: the property here is the checks' patience, so the stage is left out.
+  'answers correctly but 2 s late': { code: 0, only: 'AUTH-2,AUTH-5,OBS-2', skip: 'PACT' },
   'redirects to another origin': { code: 1, only: 'AUTH-1,AUTH-5' },
   'breaks HTTP framing': { code: 1, transport: /broken HTTP|reset or closed/, only: 'AUTH-1,AUTH-5,OBS-2' },
   'answers TLS to plain HTTP': { code: 3, only: 'AUTH' },
@@ -135,7 +138,7 @@ const runs = runPool(names, 4, async (name) => {
   const patient = name === 'answers correctly but 2 s late' || name === 'answers a 100 MB body';
   return runCertify([
     '--target', target, '--api-key', KEYS.primary, '--alt-api-key', KEYS.second, '--video-url', 'https://media.example.com/v.mp4',
-    '--only', EXPECT[name]!.only, '--request-timeout', String(patient ? 5000 : REQUEST_TIMEOUT_MS), '--max-duration', String(MAX_DURATION_S), '--job-timeout', '3', '--quiet',
+    '--only', EXPECT[name]!.only, ...(EXPECT[name]!.skip ? ['--skip', EXPECT[name]!.skip] : []), '--request-timeout', String(patient ? 5000 : REQUEST_TIMEOUT_MS), '--max-duration', String(MAX_DURATION_S), '--job-timeout', '3', '--quiet',
     // OBS-2 also selects the FUZZ checks that judge it, and they need the rate-limit discovery, which at 2 s an
     // answer takes half of this short run; this case is about slow answers being waited for, so FUZZ stays out.
     ...(name === 'answers correctly but 2 s late' ? ['--skip', 'FUZZ'] : []),
