@@ -16,7 +16,7 @@ import { redactor } from '../suites/lib/redact.js';
 import { createConsole } from './certify/console.js';
 import { resolveOptions, type CertifyFlags } from './certify/options.js';
 import type { CheckResult, Compliance } from './certify/results.js';
-import { plannedChecks, runCertification, type Stop } from './certify/run.js';
+import { keysOf, plannedChecks, runCertification, type Stop } from './certify/run.js';
 import { VERSION } from './runtime.js';
 
 export interface CertificationSuiteOptions {
@@ -42,7 +42,9 @@ async function settle(result: CheckResult | undefined, id: string, ctx: TestCont
 export function certificationSuite(flags: CertifyFlags, options: CertificationSuiteOptions = {}): void {
   const opts = resolveOptions({ quiet: !options.verbose, ...flags });
   const planned = plannedChecks(opts);
-  const redact = redactor([opts.keys.primary, opts.keys.alt, opts.keys.broke]);
+  // The run's keys, the embedded mock's accounts included, exactly as certify redacts them.
+  const keys = keysOf(opts);
+  const redact = redactor([keys.primary, keys.alt, keys.broke]);
   const ui = createConsole({ quiet: !options.verbose, color: false, redact });
   let run: Promise<Compliance> | undefined;
   // One run for the whole block, started by whichever test asks first: vitest may run them in any order or filter them.

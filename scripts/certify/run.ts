@@ -115,7 +115,7 @@ export interface RunHooks {
 }
 
 /** The keys of a run: the user's, or the embedded mock's accounts. */
-function keysOf(opts: CertifyOptions): { primary: string; alt?: string; broke?: string } {
+export function keysOf(opts: CertifyOptions): { primary: string; alt?: string; broke?: string } {
   return opts.target === undefined
     ? { primary: opts.keys.primary ?? DEFAULT_ACCOUNTS[0]!.key, alt: opts.keys.alt ?? DEFAULT_ACCOUNTS[1]!.key, broke: opts.keys.broke ?? DEFAULT_ACCOUNTS[2]!.key }
     : { ...opts.keys, primary: opts.keys.primary as string };

@@ -12,6 +12,7 @@
  */
 import { ruleById } from '../../contracts/rules.js';
 import { checkResult, familyOf, levelOf, reproFor, type CheckResult, type ClipRow, type Status } from '../../core/results.js';
+import { requestIdsOf } from '../../core/exchange.js';
 import { Client, type Exchange, type Recorder, type TransportFailure } from './client.js';
 import type { KeyRole, RunConfig } from './config.js';
 import { Blocked, CheckFailure, NotJudged, OutOfTime, RuleBroken, TransportError, type Finding } from './errors.js';
@@ -157,7 +158,6 @@ interface Seen {
 export async function runCheck(def: CheckDefinition, session: RunSession): Promise<CheckResult & { rate_profile?: Discovery['profile'] }> {
   const { config } = session;
   const t0 = performance.now();
-  const base = { id: def.id, rule_ids: def.rules, family: def.family, level: def.level, title: def.title };
   const missing = (def.needs ?? []).filter((n) => !hasNeed(config, n));
   if (missing.length > 0 || def.skip !== undefined) {
     const why = def.skip ?? missing.map((n) => NEED_TEXT[n]).join('; ');
@@ -196,14 +196,13 @@ export async function runCheck(def: CheckDefinition, session: RunSession): Promi
   const exchanges = recorder.exchanges;
   const failures = exchanges.flatMap((e) => (e.transport ? [e.transport] : []));
   const kept = evidence(exchanges);
-  return {
-    ...base, status, message, ...(finding ? { finding } : {}), duration_ms: Math.round(performance.now() - t0), requests: exchanges.length,
-    ...(seen.blocked ? { blocked: true } : {}),
+  const result = checkResult({
+    id: def.id, rules: def.rules, title: def.title, status, message, ...(finding ? { finding } : {}),
+    duration_ms: Math.round(performance.now() - t0), requests: exchanges.length, ...(seen.blocked ? { blocked: true } : {}),
     ...(failures.length > 0 ? { transport: Object.fromEntries([...new Set(failures)].map((k) => [k, failures.filter((f) => f === k).length])) as Partial<Record<TransportFailure, number>> } : {}),
-    evidence: kept, request_ids: exchanges.flatMap((e) => (e.request_id ? [e.request_id] : [])),
-    repro: reproFor(kept, status), notes: seen.notes, ...(seen.clip ? { clip: seen.clip } : {}),
-    ...(seen.rate ? { rate_profile: seen.rate.profile } : {}),
-  };
+    evidence: kept, request_ids: requestIdsOf(exchanges), repro: reproFor(kept, status), notes: seen.notes, ...(seen.clip ? { clip: seen.clip } : {}),
+  });
+  return { ...result, ...(seen.rate ? { rate_profile: seen.rate.profile } : {}) };
 }
 
 /**
