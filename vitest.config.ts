@@ -3,11 +3,13 @@ import { defineConfig } from 'vitest/config';
 /**
  * Tests whose proof needs the machine to itself: a flood that must outrun a
  * 1,000/s bucket (variants), fuzz searches bounded in seconds that must reach
- * the case that shows a fault (faults, finds-faults, fuzz-cli). They run first,
+ * the case that shows a fault (faults, finds-faults, fuzz-cli), a load that must pass
+ * 50 requests/s for the mock's 5xx fault to show (load/cli: that mock is a child
+ * process, its clock cannot be stopped). They run in their own group,
  * one file at a time; every other file then runs two at a time, since most of
  * them wait (on rate limits, jobs, clients, timeouts) far more than they compute.
  */
-const ALONE = ['tests/certify/variants.test.ts', 'tests/certify/faults.test.ts', 'tests/fuzz/finds-faults.test.ts', 'tests/certify/fuzz-cli.test.ts'];
+const ALONE = ['tests/certify/variants.test.ts', 'tests/certify/faults.test.ts', 'tests/fuzz/finds-faults.test.ts', 'tests/certify/fuzz-cli.test.ts', 'tests/load/cli.test.ts'];
 
 export default defineConfig({
   test: {
