@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentRequest, unansweredOf } from '../../suites/lib/agent-transport.js';
 import { Client, Recorder, resendReason, TransportError } from '../../suites/lib/client.js';
+import { flood } from '../../suites/lib/rate/flood.js';
 import type { RunConfig } from '../../suites/lib/config.js';
 
 /** What the server does with the nth request on a connection. */
@@ -144,6 +145,25 @@ describe('§1 transport: the recording client and a server that closes kept-aliv
     const partial = await agentRequest(`${target}/partial`, 'GET', {}, 5000, 1024, undefined, { fresh: true }).catch((err: unknown) => err);
     expect(unansweredOf(partial)).toMatchObject({ reused: false });
     expect(unansweredOf(partial)!.responseBytes).toBeGreaterThan(0);
+  });
+
+  it('a flood whose pooled connections the server closes as they are reused sends each of those reads once more, fresh, and goes on (idle-close seen in CI)', async () => {
+    const { target, seen } = await serve((_req, n) => (n >= 2 ? 'reset' : 'answer'));
+    const { client: c, recorder } = client(target);
+    const state = await flood(c, { key: 'primary', startConcurrency: 4, maxRequests: 80, maxMs: 10_000, done: (s) => s.admitted.length >= 40 });
+    expect(state.transportErrors).toBe(0);
+    expect(state.admitted.length).toBeGreaterThanOrEqual(40);
+    const failed = recorder.exchanges.filter((e) => e.response === null);
+    expect(failed.length, 'the server reset reused connections').toBeGreaterThan(0);
+    for (const e of failed) expect(e).toMatchObject({ transport: 'reset', note: expect.stringContaining('fresh connection') });
+    expect(recorder.exchanges.filter((e) => e.note?.startsWith('a resend')).length).toBe(failed.length);
+    expect(seen.filter((s) => s.connection === 'close').length, 'each resend on a connection of its own').toBe(failed.length);
+  });
+
+  it('a flood still gives up, as a transport error, when reads get no answer even on fresh connections', async () => {
+    const { target } = await serve(() => 'reset');
+    const { client: c } = client(target);
+    await expect(flood(c, { key: 'primary', startConcurrency: 4, maxRequests: 200, maxMs: 10_000, done: () => false })).rejects.toThrow(/of \d+ requests of a burst got no response/);
   });
 
   it('resendReason: reads on a reset or garbled answer; writes only on a reused connection that closed before any byte', () => {

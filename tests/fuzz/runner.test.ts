@@ -61,6 +61,25 @@ describe('the FUZZ runner', () => {
     expect((err as Error).message).toMatch(/passed when replayed/);
   });
 
+  it('tries the minimal case up to three times at the end before calling the provider intermittent (a sequence runs in real time)', async () => {
+    let runsOf300 = 0;
+    const notes: string[] = [];
+    // Fails from 300 up, except the second time 300 itself runs: the first replay at the end.
+    const timed = property((n) => { if (n >= 300 && !(n === 300 && ++runsOf300 === 2)) broken('VAL-1', `${n} failed`); });
+    const err = await runFuzz({ ...context(3), note: (n) => notes.push(n) }, timed).then(() => undefined, (e: unknown) => e);
+    const found = counterexampleOf(err)!;
+    expect(found.value).toBe(300);
+    expect(found.reproduced).toBe(true);
+    expect(notes).toContain('replayed once more at the end: it fails again (on replay 2 of 3: timing decides it)');
+
+    const never = property((n) => { if (n >= 300 && ++runsOf300 < 8) broken('VAL-1', `${n} failed`); });
+    runsOf300 = 0;
+    const notes2: string[] = [];
+    const err2 = await runFuzz({ ...context(3), note: (n) => notes2.push(n) }, never).then(() => undefined, (e: unknown) => e);
+    expect(counterexampleOf(err2)?.reproduced).toBe(false);
+    expect(notes2.some((n) => n.startsWith('replayed 3 times at the end: it did not fail again'))).toBe(true);
+  });
+
   it('does not judge cases another rule broke first, and says so when that was every case', async () => {
     const others = property(() => broken('AUTH-1', 'refused'));
     const err = await runFuzz(context(5), others).then(() => undefined, (e: unknown) => e);

@@ -5,7 +5,7 @@
  */
 import { agentRequest } from '../agent-transport.js';
 import { parseRetryAfter } from '../backoff.js';
-import { classify, recordAnswer, RESPONSE_CAP, type Client, type Exchange, type Reply } from '../client.js';
+import { classify, recordAnswer, resendReason, RESPONSE_CAP, type Client, type Exchange, type Reply } from '../client.js';
 import type { KeyRole } from '../config.js';
 import { OutOfTime, TransportError } from '../errors.js';
 import { REDACTED } from '../redact.js';
@@ -27,6 +27,28 @@ const EMPTY_HEADERS = new Headers();
  * key's gate, as the client does for a request past the gate.
  */
 async function floodGet(raw: Client, key: KeyRole): Promise<Reply> {
+  try {
+    return await floodGetOnce(raw, key);
+  } catch (err) {
+    // A flood rides pooled connections that all went idle at the same moment, so a server's idle close (SPEC §1:
+    // at any moment, without a hint) meets dozens of them at once. A read changes nothing: each goes out once more,
+    // on a connection of its own, as the client does (resendReason); both attempts stay in the evidence.
+    if (!(err instanceof TransportError)) throw err;
+    const why = resendReason('GET', {}, err.kind, undefined);
+    if (!why) throw err;
+    const failed = unansweredExchange.get(err);
+    if (failed) {
+      failed.note = why;
+      failed.error = `${failed.error ?? ''}; ${why}`;
+    }
+    return floodGetOnce(raw, key, `a resend of the request before it, which got no answer: ${why}`);
+  }
+}
+
+/** The recorded exchange of a flood request that got no answer, by its error: the resend notes it. */
+const unansweredExchange = new WeakMap<TransportError, Exchange>();
+
+async function floodGetOnce(raw: Client, key: KeyRole, resend?: string): Promise<Reply> {
   const { recorder, signal } = raw;
   const { config } = recorder;
   const method = 'GET';
@@ -36,18 +58,20 @@ async function floodGet(raw: Client, key: KeyRole): Promise<Reply> {
   const apiKey = raw.keyFor(key);
   if (apiKey === undefined) throw new Error(`no ${key} key configured`);
   const t0 = performance.now();
-  const exchange: Exchange = { request: { method, url, headers: { 'x-api-key': REDACTED } }, response: null, started_at: '', time_ms: 0, key, violations: [] };
+  const exchange: Exchange = { request: { method, url, headers: { 'x-api-key': REDACTED } }, response: null, started_at: '', time_ms: 0, key, violations: [], ...(resend ? { note: resend } : {}) };
   recorder.exchanges.push(exchange);
   let res;
   try {
-    res = await agentRequest(url, method, { accept: 'application/json', 'x-api-key': apiKey }, config.requestTimeoutMs, RESPONSE_CAP);
+    res = await agentRequest(url, method, { accept: 'application/json', 'x-api-key': apiKey }, config.requestTimeoutMs, RESPONSE_CAP, undefined, { fresh: resend !== undefined });
   } catch (err) {
     exchange.time_ms = Math.round(performance.now() - t0);
     if (signal?.aborted) throw signal.reason;
     const { kind, text } = classify(err, config.requestTimeoutMs);
     exchange.error = recorder.redact(text);
     exchange.transport = kind;
-    throw new TransportError(`${method} ${url}: ${exchange.error}`, kind);
+    const failure = new TransportError(`${method} ${url}: ${exchange.error}`, kind);
+    unansweredExchange.set(failure, exchange);
+    throw failure;
   }
   const doneAt = performance.now();
   exchange.time_ms = Math.round(doneAt - t0);
