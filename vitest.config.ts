@@ -21,6 +21,8 @@ export default defineConfig({
     maxConcurrency: 4,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Compiles the CLI the tests spawn, once (tests/support/compiled-cli.ts).
+    globalSetup: ['tests/support/global-setup.ts'],
     reporters: ['default', './tests/support/closing-line-reporter.ts'],
     env: { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', PACT_DO_NOT_TRACK: 'true' },
     projects: [

@@ -8,7 +8,8 @@
  * (autocannon writes it in the same tick) to its parsed response.
  */
 import type { EventEmitter } from 'node:events';
-import autocannon from 'autocannon';
+// Loaded when a phase runs: most jobcert runs have no LOAD stage, and its module graph is a fifth of a certify run's start-up.
+import type autocannon from 'autocannon';
 import type { Endpoint, OutgoingRequest } from './types.js';
 
 /**
@@ -131,7 +132,7 @@ export function runPhase(opts: PhaseOptions): Promise<PhaseRun> {
     events.on('connError', (err: Error & { code?: string }) => opts.observer.error(inflight?.endpoint, 'connection', performance.now() - t0, err.code ?? err.message));
   };
 
-  return new Promise((resolve, reject) => {
+  return import('autocannon').then(({ default: autocannon }) => new Promise<PhaseRun>((resolve, reject) => {
     // autocannon's own deadline is the duration; this one covers a phase that cannot wind down (a hung target).
     const deadline = setTimeout(() => control.stop('deadline: the phase did not end on time'), (opts.durationS + opts.timeoutS + 5) * 1000);
     instance = autocannon({
@@ -159,5 +160,5 @@ export function runPhase(opts: PhaseOptions): Promise<PhaseRun> {
       answeredReq = undefined;
       if (req) opts.observer.response(req, status, latencyMs, performance.now() - t0, answeredBody, answeredHeaders);
     });
-  });
+  }));
 }

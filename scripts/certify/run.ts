@@ -6,7 +6,9 @@
  * (SIGINT, SIGTERM) or the run deadline stops the checks at once and still
  * writes the reports, listing what did not finish.
  */
-import { DEFAULT_ACCOUNTS, DEFAULT_PROCESSING_MS } from '../../mocks/index.js';
+// The mock's modules by name, not mocks/index.js: that one brings msw, which only an in-process run needs (target.ts).
+import { DEFAULT_ACCOUNTS } from '../../mocks/engine/accounts.js';
+import { DEFAULT_PROCESSING_MS } from '../../mocks/engine/engine.js';
 import type { RunConfig } from '../../suites/lib/config.js';
 import { redactor } from '../../suites/lib/redact.js';
 import { createConsole, type Console } from './console.js';

@@ -9,8 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setupServer } from 'msw/node';
-import { createEngine, DEFAULT_PROCESSING_MS, mswHandlers } from '../../mocks/index.js';
+import { createEngine, DEFAULT_PROCESSING_MS } from '../../mocks/engine/engine.js';
 import { startEmbeddedMock, type EmbeddedMock } from '../../mocks/process/start.js';
 import type { RunConfig } from '../../suites/lib/config.js';
 import type { CertifyOptions } from './options.js';
@@ -62,8 +61,13 @@ export async function unreachable(target: string, timeoutMs: number): Promise<st
   }
 }
 
-/** The embedded mock in this process: msw answers fetch to MSW_TARGET from an engine of the run's own. */
-function inProcess(opts: CertifyOptions, keys: { primary: string; alt?: string; broke?: string }, scratch: string): Target {
+/**
+ * The embedded mock in this process: msw answers fetch to MSW_TARGET from an
+ * engine of the run's own. msw is loaded here, on demand: a run over HTTP never
+ * needs it, and it is a good part of a run's start-up.
+ */
+async function inProcess(opts: CertifyOptions, keys: { primary: string; alt?: string; broke?: string }, scratch: string): Promise<Target> {
+  const [{ setupServer }, { mswHandlers }] = await Promise.all([import('msw/node'), import('../../mocks/adapters/msw.js')]);
   const lines: string[] = [];
   const engine = createEngine({
     faults: opts.mock.faults, variants: opts.mock.variants, processingMs: DEFAULT_PROCESSING_MS,

@@ -29,7 +29,8 @@ describe('certify against the clean embedded mock', () => {
     // Two runs at once in one working directory, no --out: the default reports/<timestamp>-<pid>/ and reports/latest.
     // They must not collide (ports, report directories, the latest link); the second starts its checks in a shuffled order.
     [run, shuffled] = await Promise.all([
-      runCertify([], { cwd, out: false, env: { GITHUB_STEP_SUMMARY: summaryFile } }),
+      // The README's main job runs the clone's own command, over the sources (every other test runs the compiled one).
+      runCertify([], { cwd, out: false, env: { GITHUB_STEP_SUMMARY: summaryFile }, sources: true }),
       runCertify(['--shuffle', '--quiet'], { cwd, out: false }),
     ]);
     const dirOf = (r: CertifyRun): string => join(cwd, 'reports', /reports\/([^/\s]+)\/compliance\.json/.exec(r.stdout)?.[1] ?? 'missing');

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { Compliance } from '../../core/results.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { COMPILED_CLI } from '../support/compiled-cli.js';
+/** The clone's own command: bin/jobcert.js over the sources, through tsx (the README's `npm run certify`). */
 const BIN = join(ROOT, 'bin/jobcert.js');
 
 export interface CertifyRun {
@@ -22,12 +24,13 @@ export interface CertifyRun {
 }
 
 /**
- * `timeoutMs` is a backstop against a hang, not a performance bound: a run still
+ * The compiled command (tests/support/compiled-cli.ts), or with `sources` the
+ * clone's bin/jobcert.js through tsx. `timeoutMs` is a backstop against a hang, not a performance bound: a run still
  * going then is killed and reported `hung` (its code is then null).
  */
-export function runCertify(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; out?: string | false } = {}): Promise<CertifyRun> {
+export function runCertify(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; out?: string | false; sources?: boolean } = {}): Promise<CertifyRun> {
   const out = opts.out === false ? '' : (opts.out ?? mkdtempSync(join(tmpdir(), 'jobcert-test-')));
-  const argv = [BIN, 'certify', ...args, ...(out ? ['--out', out] : [])];
+  const argv = [opts.sources ? BIN : COMPILED_CLI, 'certify', ...args, ...(out ? ['--out', out] : [])];
   const t0 = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, argv, { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });

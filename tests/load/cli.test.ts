@@ -16,7 +16,9 @@ import { resolveLoadOptions } from '../../scripts/load/options.js';
 import { runLoad as runLoad_ } from '../../scripts/load/run.js';
 import { ROOT } from '../certify/run-certify.js';
 
-const BIN = join(ROOT, 'bin/jobcert.js');
+import { COMPILED_CLI } from '../support/compiled-cli.js';
+
+const BIN = COMPILED_CLI;
 // These runs are tests, not reports for CI's step summary (this worker's env only; spawned runs get '').
 delete process.env.GITHUB_STEP_SUMMARY;
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;

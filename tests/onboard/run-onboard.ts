@@ -8,7 +8,9 @@ import type { Compliance } from '../../core/results.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLIENTS = join(ROOT, 'tests/onboard/clients');
-const BIN = join(ROOT, 'bin/jobcert.js');
+import { COMPILED_CLI } from '../support/compiled-cli.js';
+/** The compiled command line (tests/support/compiled-cli.ts). */
+const BIN = COMPILED_CLI;
 
 export interface OnboardRun { code: number | null; stdout: string; stderr: string; out: string; ms: number; doc?: Compliance }
 

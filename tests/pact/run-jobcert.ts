@@ -1,7 +1,7 @@
 /** Runs the real `jobcert` command line (any subcommand) and collects what it printed. */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { ROOT } from '../certify/run-certify.js';
+import { COMPILED_CLI } from '../support/compiled-cli.js';
 
 export interface CliRun { code: number | null; stdout: string; stderr: string; ms: number }
 
@@ -14,7 +14,7 @@ export function runJobcert(args: string[], opts: { env?: Record<string, string>;
   Object.assign(env, opts.env);
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/jobcert.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [COMPILED_CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
