@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Tests whose proof needs the machine to itself: a flood that must outrun a
- * 1,000/s bucket (variants), fuzz searches bounded in seconds that must reach
+ * 500/s bucket (variants), fuzz searches bounded in seconds that must reach
  * the case that shows a fault (faults, finds-faults, fuzz-cli), a load that must pass
  * 50 requests/s for the mock's 5xx fault to show (load/cli: that mock is a child
  * process, its clock cannot be stopped). They run in their own group,

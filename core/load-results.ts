@@ -50,6 +50,18 @@ export interface EndpointMetrics extends Counts {
 export interface TimelineBucket { t_s: number; responses: number; rate_limited: number; errors: number; p50: number | null; p99: number | null; max: number | null; warmup: boolean }
 export interface PercentilePoint { p: number; ms: number }
 
+/** What a threshold was judged on: the answers in its scope, and how many of them were the limiter's. */
+export interface ThresholdSample {
+  /** Answered requests in scope (429 included). */
+  answers: number;
+  /** Answers other than 429: what latency and error figures are made of. */
+  non_429: number;
+  /** 429 answers over all answers, 0..1. */
+  rate_limited_share: number;
+  /** The fewest non-429 answers this metric needs (a p99 needs 1,000: ten answers above it). */
+  needed: number;
+}
+
 export interface ThresholdResult {
   expr: string;
   id: string;
@@ -58,7 +70,60 @@ export interface ThresholdResult {
   measured?: number;
   display: string;
   limit: string;
+  /**
+   * not-judged: the sample says nothing about the service (more than 5% of the
+   * answers were 429, or too few non-429 answers for the metric); `why` says
+   * which, and what input would judge it.
+   */
+  status: 'pass' | 'fail' | 'not-judged';
+  /** status === 'pass'. */
   pass: boolean;
+  sample: ThresholdSample;
+  why?: string;
+}
+
+/** How a scenario's load was offered: an open model at a planned arrival rate, or closed (as fast as answers come). */
+export interface LoadModel {
+  kind: 'open' | 'closed';
+  /** Open: requests per second planned for the measured window (the hold rate); closed: null. */
+  rate: number | null;
+  /** Open: k6-style stages after the start rate. */
+  start_rate?: number;
+  stages?: { duration_s: number; target: number }[];
+  /** Where the rate came from: the flag, the embedded mock's fixed rate, or the keys' discovered limits. */
+  source: 'flag' | 'embedded' | 'discovered' | 'fallback' | 'closed';
+  /** How the rate was derived, in words (the keys' limits, the safety factor). */
+  basis: string;
+  /** Open: arrivals that found no free connection within the timeout (counted as timeouts). */
+  expired?: number;
+  /** Open: the longest a request went out after its scheduled time, ms (generator lag or no free connection). */
+  max_send_delay_ms?: number;
+}
+
+/** One step of a capacity search: the rate offered, what came back, and whether every threshold held. */
+export interface CapacityPoint {
+  rate: number;
+  /** Non-429 answers per second achieved. */
+  achieved: number;
+  answers: number;
+  non_429: number;
+  rate_limited_share: number;
+  error_share: number;
+  p50: number | null;
+  p99: number | null;
+  /** pass: every threshold held (judged); fail: one broke; limited: the keys' limit was reached (over 5% 429). */
+  verdict: 'pass' | 'fail' | 'limited';
+  /** The thresholds that broke, or why it stopped. */
+  notes: string[];
+}
+
+export interface CapacityResult {
+  scenario: ScenarioName;
+  /** The highest rate at which every threshold held; null: none did. */
+  capacity: number | null;
+  /** Why the search stopped: a threshold broke, the keys' limit, or a bound. */
+  stopped_by: string;
+  points: CapacityPoint[];
 }
 
 export interface BillingProblem {
@@ -85,6 +150,8 @@ export interface ScenarioResult {
   status: 'ran' | 'stopped' | 'setup-failed' | 'not-run';
   stop_reason: string | null;
   notes: string[];
+  /** How the load was offered (open model at a rate, or closed). */
+  model?: LoadModel;
   setup_requests: number;
   requests_sent: number;
   started_at: string | null;
@@ -122,6 +189,8 @@ export interface LoadResults {
   };
   scenarios: ScenarioResult[];
   thresholds: ThresholdResult[];
+  /** `jobcert load --find-capacity`: the search and its curve. */
+  capacity?: CapacityResult;
   billing: (BillingResult & { status: 'checked' }) | { status: 'error'; message: string } | null;
   stopped_early: string | null;
   requests_sent: number;

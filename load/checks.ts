@@ -6,7 +6,7 @@
  * `load.threshold.<expr>` per SLO threshold, measured value against limit.
  */
 import { requestIdsOf } from '../core/exchange.js';
-import type { LoadResults, ScenarioResult } from '../core/load-results.js';
+import type { CapacityResult, LoadResults, ScenarioResult } from '../core/load-results.js';
 import { checkResult, type CheckDraft, type CheckResult, type Status } from '../core/results.js';
 import type { ScenarioRecorder } from './recorder.js';
 
@@ -72,7 +72,7 @@ function scenarioChecks(s: ScenarioResult, rec: ScenarioRecorder | undefined): C
       status: rec.contract.sampled === 0 ? 'skip' : rec.contract.violations > 0 ? 'fail' : 'pass',
       message: rec.contract.violations > 0
         ? `${rec.contract.violations} of ${rec.contract.sampled} sampled responses break the spec: ${[...new Set(rec.contract.evidence.flatMap((e) => e.violations.map((v) => v.message)))].slice(0, 3).join('; ')}`
-        : `${rec.contract.sampled} sampled responses (the first 5 and one in 50 per endpoint) match the spec`,
+        : `${rec.contract.sampled} sampled responses (per endpoint the first 5, the first of each status, and one in 50) match the spec`,
     }),
   ];
 }
@@ -103,10 +103,27 @@ export function loadChecks(results: LoadResults, recorders: ReadonlyMap<string, 
   for (const s of results.scenarios) out.push(...scenarioChecks(s, recorders.get(s.name)));
   out.push(billingCheck(results));
   for (const t of results.thresholds) {
+    const on = `on ${t.sample.non_429} non-429 of ${t.sample.answers} answers (${pct(t.sample.rate_limited_share)} 429)`;
     out.push(check({
       id: t.id, rules: /http_5xx/.test(t.expr) ? ['ERR-3'] : [], title: `threshold ${t.expr} (${t.scope})`,
-      status: t.pass ? 'pass' : 'fail', message: `measured ${t.display}, threshold ${t.limit}`,
+      // A sample that says nothing about the service is no verdict either way: not judged, and what would judge it.
+      status: t.status === 'not-judged' ? 'error' : t.pass ? 'pass' : 'fail',
+      message: t.status === 'not-judged' ? `not judged: ${t.why ?? 'nothing measured'} (measured ${t.display} ${on})` : `measured ${t.display} ${on}, threshold ${t.limit}`,
     }));
   }
   return out;
+}
+
+/** `load.capacity`: the highest rate that met every threshold, or why none did; the curve is in the reports. */
+export function capacityCheck(c: CapacityResult): CheckResult {
+  const title = `${c.scenario}: the highest request rate that meets every threshold (capacity search)`;
+  const curve = c.points.map((p) => `${p.rate}/s: ${p.verdict}, p99 ${p.p99 ?? '—'} ms on ${p.non_429} answers, ${pct(p.rate_limited_share)} 429`);
+  if (c.points.length === 0) return check({ id: 'load.capacity', rules: [], title, status: 'error', message: `not judged: no step could run (${c.stopped_by})` });
+  if (c.capacity === null) {
+    const first = c.points[0]!;
+    // The keys' limit below the first step says nothing about the service; a broken threshold does.
+    if (first.verdict === 'limited') return check({ id: 'load.capacity', rules: [], title, status: 'error', message: `not judged: already at ${first.rate}/s ${first.notes.at(-1) ?? ''}; spread the load over more keys (--load-api-key)`, notes: curve });
+    return check({ id: 'load.capacity', rules: [], title, status: 'fail', message: `no rate met every threshold: at ${first.rate}/s, ${first.notes[0] ?? first.verdict}`, notes: curve });
+  }
+  return check({ id: 'load.capacity', rules: [], title, status: 'pass', message: `capacity ${c.capacity}/s: every threshold held up to it; stopped by ${c.stopped_by}`, notes: curve });
 }

@@ -15,12 +15,19 @@
  */
 import { draftBody, LIST_PATH, START_BODIES } from './requests.js';
 import { POLLED_JOBS_PER_KEY, POLLS_PER_JOB, SCENARIOS } from './scenarios.js';
+import type { RateStage } from './arrival.js';
 import type { LoadStageOptions } from './stage.js';
 import type { Threshold } from './thresholds.js';
 import type { ScenarioName } from './types.js';
 
 /** The stage's own settings (one meaning each, whichever runs the load), with thresholds already parsed. */
-export interface K6Plan extends Pick<LoadStageOptions, 'target' | 'videoUrl' | 'scenarios' | 'connections' | 'durationS' | 'warmupS' | 'rate' | 'timeoutMs'> {
+export interface K6Plan extends Pick<LoadStageOptions, 'target' | 'videoUrl' | 'scenarios' | 'connections' | 'warmupS' | 'timeoutMs'> {
+  /** Measured seconds per scenario (the stages' total less the warm-up, with stages). */
+  durationS: number;
+  /** Open model: requests per second; omitted: closed (constant VUs). */
+  rate?: number;
+  /** Open model with k6 stages (ramping-arrival-rate), from rate 0. */
+  stages?: readonly RateStage[];
   thresholds: readonly Threshold[];
   abortAfterErrors: number;
   version: string;

@@ -14,7 +14,7 @@ import { lowerCased, type ErrorKind, type PhaseControl, type PhaseObserver } fro
 import type { Ledger } from './ledger.js';
 import { ENDPOINTS, type Endpoint, type OutgoingRequest } from './types.js';
 
-/** Per endpoint: the first few responses, then one in SAMPLE_EVERY, at most SAMPLE_MAX. */
+/** Per endpoint: the first few responses, the first of each status, then one in SAMPLE_EVERY, at most SAMPLE_MAX. */
 const SAMPLE_FIRST = 5;
 const SAMPLE_EVERY = 50;
 const SAMPLE_MAX = 200;
@@ -45,6 +45,7 @@ export class ScenarioRecorder implements PhaseObserver {
   readonly serverErrors: Exchange[] = [];
   private readonly seen = new Array<number>(ENDPOINTS.length).fill(0);
   private readonly sampledPer = new Array<number>(ENDPOINTS.length).fill(0);
+  private readonly statusesSeen = new Set<number>();
   private trouble = 0;
   private control: PhaseControl | undefined;
   private readonly phaseStart = Date.now();
@@ -85,7 +86,11 @@ export class ScenarioRecorder implements PhaseObserver {
       if (this.serverErrors.length < EVIDENCE_MAX) this.serverErrors.push(this.exchange(req, status, latencyMs, tMs, headers, body, []));
       this.checkBound();
     }
-    if ((n <= SAMPLE_FIRST || n % SAMPLE_EVERY === 0) && this.sampledPer[ep]! < SAMPLE_MAX) {
+    // The first answer of each status is checked too: a 429 or an error among thousands of 200s is the one most likely to break the spec.
+    const statusKey = ep * 1000 + status;
+    const firstOfStatus = !this.statusesSeen.has(statusKey);
+    if (firstOfStatus) this.statusesSeen.add(statusKey);
+    if ((n <= SAMPLE_FIRST || n % SAMPLE_EVERY === 0 || firstOfStatus) && this.sampledPer[ep]! < SAMPLE_MAX) {
       this.sampledPer[ep]!++;
       this.contract.sampled++;
       headers ??= lowerCased(rawHeaders);

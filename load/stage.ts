@@ -9,16 +9,20 @@ import { randomBytes } from 'node:crypto';
 import type { LoadResults, ScenarioResult } from '../core/load-results.js';
 import type { CheckResult } from '../core/results.js';
 import { evaluateBilling, type UsageEventLike } from './billing.js';
-import { loadChecks } from './checks.js';
-import { runPhase } from './driver.js';
+import { capacityCheck, loadChecks } from './checks.js';
+import { runArrivals } from './arrival.js';
+import { runPhase, type PhaseRun } from './driver.js';
 import { checkGuards, type LoadGuards } from './guards.js';
 import { probe, setupClient, TargetUnreachable } from './http.js';
 import { Ledger } from './ledger.js';
+import { discoverKeyLimits, type KeyLimit } from './limits.js';
 import { endpointMetrics, percentileCurve, collect, timeline } from './metrics.js';
 import { ScenarioRecorder } from './recorder.js';
+import { planScenario, type RateChoice, type ScenarioPlan } from './plan.js';
 import { contractProblems } from './requests.js';
 import { SCENARIOS, ScenarioSetupError, type ScenarioEnv } from './scenarios.js';
-import { evaluateThreshold, parseThreshold, type ScenarioData } from './thresholds.js';
+import { evaluateThreshold, parseThreshold, type ScenarioData, type Threshold } from './thresholds.js';
+import { findCapacity } from './capacity.js';
 import type { ScenarioName } from './types.js';
 
 export interface LoadStageOptions {
@@ -29,11 +33,21 @@ export interface LoadStageOptions {
   /** A clip the provider can process (the mock takes any URL). */
   videoUrl: string;
   scenarios: readonly ScenarioName[];
+  /** Closed model: the connections; open model: the fewest virtual users (raised to half a second of arrivals). */
   connections: number;
-  durationS: number;
+  /** Measured seconds per scenario; omitted: long enough for 1,000 non-429 answers at the rate, within the caps. */
+  durationS?: number;
   warmupS: number;
-  /** Overall requests per second; omitted: as fast as answers come. */
-  rate?: number;
+  /**
+   * Open model at this many requests per second ('closed': as fast as answers come), or k6 stages.
+   * Omitted: the embedded mock's fixed rate, or the load keys' discovered limits × 0.8 (plan.ts).
+   */
+  rate?: RateChoice['rate'];
+  stages?: RateChoice['stages'];
+  /** The embedded mock runs with its limiter off (its fixed rate applies; nothing to discover). */
+  limiterOff?: boolean;
+  /** Search the highest rate that meets every threshold (capacity.ts) on the first scenario, instead of loading at one rate. */
+  findCapacity?: boolean;
   timeoutMs: number;
   thresholds: readonly string[];
   guards: LoadGuards;
@@ -79,6 +93,20 @@ async function billing(env: ScenarioEnv, waitMs: number): Promise<LoadResults['b
   }
 }
 
+/** Virtual users of an open-model phase: at least `connections`, and enough for half a second of arrivals. */
+const virtualUsers = (connections: number, rate: number): number => Math.min(1000, Math.max(connections, Math.ceil(rate * 0.5)));
+
+/** The keys' limits when the plan needs them: no rate given and no embedded fixed rate. */
+async function limitsFor(opts: LoadStageOptions, log: (line: string) => void): Promise<KeyLimit[] | undefined> {
+  if (opts.rate !== undefined || (opts.stages?.length ?? 0) > 0 || (opts.embedded && opts.limiterOff)) return undefined;
+  log(`discovering the rate limit of each of the ${opts.keys.length} load key(s)`);
+  const limits = await discoverKeyLimits(opts.target, opts.keys, opts.timeoutMs, Date.now() + 120_000);
+  // Discovery leaves each key throttled: the load starts once they may send again.
+  const rest = Math.min(10_000, Math.max(0, ...limits.map((l) => l.restMs)));
+  if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+  return limits;
+}
+
 function notRun(name: ScenarioName, reason: string, warmupS: number): ScenarioResult {
   return {
     name, title: SCENARIOS[name].title, status: 'not-run', stop_reason: reason, notes: [], setup_requests: 0, requests_sent: 0, started_at: null,
@@ -91,19 +119,32 @@ export async function runLoadStage(opts: LoadStageOptions): Promise<LoadStageOut
   const startedAt = new Date().toISOString();
   const log = opts.log ?? (() => undefined);
   if (opts.keys.length === 0) throw new Error('the load stage needs at least one API key');
-  checkGuards(opts.target, opts.guards, { embedded: opts.embedded, scenarios: opts.scenarios.length, warmupS: opts.warmupS, durationS: opts.durationS });
+  // The caps before anything is sent: a given duration that cannot fit is refused now; a default one is fitted to them.
+  if (opts.durationS !== undefined) checkGuards(opts.target, opts.guards, { embedded: opts.embedded, scenarios: opts.scenarios.length, warmupS: opts.warmupS, durationS: opts.durationS });
+  else checkGuards(opts.target, opts.guards, { embedded: opts.embedded, scenarios: opts.scenarios.length, warmupS: opts.warmupS, durationS: 1 });
   const thresholds = opts.thresholds.map(parseThreshold);
   const problems = contractProblems(opts.videoUrl);
   if (problems.length > 0) throw new Error(`the load requests break the contract (a jobcert bug): ${problems.join('; ')}`);
   await probe(opts.target, opts.timeoutMs);
+  const limits = await limitsFor(opts, log);
+  const plan: ScenarioPlan = planScenario({
+    ...(opts.rate !== undefined ? { rate: opts.rate } : {}), ...(opts.stages ? { stages: opts.stages } : {}),
+    ...(opts.durationS !== undefined ? { durationS: opts.durationS } : {}), warmupS: opts.warmupS,
+    embeddedUnlimited: opts.embedded && opts.limiterOff === true, ...(limits ? { limits } : {}),
+    maxDurationS: Math.max(1, Math.floor(opts.guards.maxDurationS / Math.max(1, opts.scenarios.length)) - opts.warmupS),
+  });
+  const openRate = plan.model.kind === 'open' ? (plan.model.rate ?? undefined) : undefined;
+  log(`load model: ${plan.model.kind === 'open' ? `open, ${plan.model.basis}` : plan.model.basis}; ${plan.warmupS} s warm-up + ${plan.durationS} s per scenario`);
 
   let used = 0;
   const env: ScenarioEnv = {
-    base: opts.target, keys: opts.keys, videoUrl: opts.videoUrl, connections: opts.connections, totalS: opts.warmupS + opts.durationS,
+    base: opts.target, keys: opts.keys, videoUrl: opts.videoUrl, connections: opts.connections, totalS: plan.warmupS + plan.durationS,
     timeoutS: Math.max(1, Math.ceil(opts.timeoutMs / 1000)), ledger: new Ledger(), setup: setupClient(opts.target, opts.timeoutMs),
     budget: { left: () => Math.max(0, opts.guards.maxRequests - used), spend: (n) => { used += n; } },
-    runId: `jc-load-${randomBytes(4).toString('hex')}`, ...(opts.rate ? { rate: opts.rate } : {}),
+    runId: `jc-load-${randomBytes(4).toString('hex')}`, ...(openRate !== undefined ? { rate: openRate } : {}),
   };
+
+  if (opts.findCapacity) return capacityStage(opts, env, thresholds, limits, { t0, startedAt, plan, log });
 
   const scenarios: ScenarioResult[] = [];
   const recorders = new Map<string, ScenarioRecorder>();
@@ -126,28 +167,33 @@ export async function runLoadStage(opts: LoadStageOptions): Promise<LoadStageOut
       scenarios.push({ ...notRun(name, message, opts.warmupS), status: 'setup-failed' });
       continue;
     }
-    const recorder = new ScenarioRecorder({ scenario: name, base: opts.target, warmupMs: opts.warmupS * 1000, abortAfterErrors: opts.guards.abortAfterErrors, keys: opts.keys, ledger: env.ledger });
-    const connections = Math.max(1, Math.min(opts.connections, env.budget.left()));
-    log(`${name}: ${connections} connections, ${opts.warmupS} s warm-up + ${opts.durationS} s${opts.rate ? ` at ${opts.rate} req/s` : ''}`);
-    const run = await runPhase({
-      url: opts.target, connections, durationS: env.totalS, timeoutS: env.timeoutS, maxRequests: env.budget.left(),
-      ...(opts.rate ? { rate: opts.rate } : {}),
-      script: (i, control) => {
-        if (i === 0) recorder.attach(control);
-        return prepared.script(i, control);
-      },
-      observer: recorder,
-    });
+    const recorder = new ScenarioRecorder({ scenario: name, base: opts.target, warmupMs: plan.warmupS * 1000, abortAfterErrors: opts.guards.abortAfterErrors, keys: opts.keys, ledger: env.ledger });
+    const script = (i: number, control: Parameters<typeof prepared.script>[1]): ReturnType<typeof prepared.script> => {
+      if (i === 0) recorder.attach(control);
+      return prepared.script(i, control);
+    };
+    let run: PhaseRun & { expired?: number; maxSendDelayMs?: number };
+    if (plan.arrivals && openRate !== undefined) {
+      const vus = Math.max(1, Math.min(virtualUsers(opts.connections, openRate), env.budget.left()));
+      log(`${name}: open model at ${openRate} req/s (up to ${vus} at once), ${plan.warmupS} s warm-up + ${plan.durationS} s`);
+      run = await runArrivals({ url: opts.target, plan: plan.arrivals, maxInFlight: vus, lanes: opts.keys.length, timeoutS: env.timeoutS, maxRequests: env.budget.left(), script, observer: recorder });
+    } else {
+      const connections = Math.max(1, Math.min(opts.connections, env.budget.left()));
+      log(`${name}: closed model, ${connections} connections, ${plan.warmupS} s warm-up + ${plan.durationS} s`);
+      run = await runPhase({ url: opts.target, connections, durationS: env.totalS, timeoutS: env.timeoutS, maxRequests: env.budget.left(), script, observer: recorder });
+    }
     env.budget.spend(run.requestsSent);
-    const window = { fromMs: opts.warmupS * 1000, toMs: run.elapsedMs };
+    const model = { ...plan.model, ...(run.expired !== undefined ? { expired: run.expired } : {}), ...(run.maxSendDelayMs !== undefined ? { max_send_delay_ms: run.maxSendDelayMs } : {}) };
+    const window = { fromMs: plan.warmupS * 1000, toMs: run.elapsedMs };
     const measuredS = Math.max(0, (window.toMs - window.fromMs) / 1000);
     const endpoints = scenario.endpoints.map((e) => endpointMetrics(recorder, window, e));
     const all = endpointMetrics(recorder, window);
     const result: ScenarioResult = {
-      name, title: scenario.title, status: run.stopReason ? 'stopped' : 'ran', stop_reason: run.stopReason ?? null, notes: prepared.notes,
+      name, title: scenario.title, status: run.stopReason ? 'stopped' : 'ran', stop_reason: run.stopReason ?? null, model,
+      notes: [...prepared.notes, `${model.kind === 'open' ? 'open model' : 'closed model'}: ${model.basis}${model.kind === 'open' && model.max_send_delay_ms !== undefined ? `; requests went out at most ${model.max_send_delay_ms} ms after their scheduled time${model.expired ? `, ${model.expired} never (no free connection within the timeout: counted as timeouts)` : ''}` : ''}`],
       setup_requests: prepared.setupRequests, requests_sent: run.requestsSent, started_at: run.startedAt, elapsed_ms: Math.round(run.elapsedMs),
-      warmup_s: opts.warmupS, measured_s: Math.round(measuredS * 100) / 100, all, endpoints,
-      timeline: timeline(recorder, run.elapsedMs, opts.warmupS * 1000),
+      warmup_s: plan.warmupS, measured_s: Math.round(measuredS * 100) / 100, all, endpoints,
+      timeline: timeline(recorder, run.elapsedMs, plan.warmupS * 1000),
       percentiles: [
         { endpoint: 'all', points: percentileCurve(collect(recorder, window).latencies) },
         ...(scenario.endpoints.length > 1 ? scenario.endpoints.map((e) => ({ endpoint: e, points: percentileCurve(collect(recorder, window, e).latencies) })) : []),
@@ -167,11 +213,36 @@ export async function runLoadStage(opts: LoadStageOptions): Promise<LoadStageOut
   const results: LoadResults = {
     tool: 'jobcert-load', format: 1, target: opts.target, started_at: startedAt, duration_ms: Math.round(performance.now() - t0),
     settings: {
-      scenarios: [...opts.scenarios], connections: opts.connections, duration_s: opts.durationS, warmup_s: opts.warmupS, rate: opts.rate ?? null,
+      scenarios: [...opts.scenarios], connections: opts.connections, duration_s: plan.durationS, warmup_s: plan.warmupS, rate: openRate ?? null,
       timeout_ms: opts.timeoutMs, keys: opts.keys.length, video_url: opts.videoUrl, thresholds: thresholds.map((t) => t.expr),
       caps: { maxDurationS: opts.guards.maxDurationS, maxRequests: opts.guards.maxRequests, abortAfterErrors: opts.guards.abortAfterErrors },
     },
     scenarios, thresholds: thresholds.map((t) => evaluateThreshold(t, data)), billing: billed, stopped_early: stoppedEarly, requests_sent: used,
   };
   return { checks: loadChecks(results, recorders), results };
+}
+
+/** --find-capacity: the search on the first scenario; its curve and the highest rate that held, as one check. */
+async function capacityStage(opts: LoadStageOptions, env: ScenarioEnv, thresholds: readonly Threshold[], limits: readonly KeyLimit[] | undefined, run: { t0: number; startedAt: string; plan: ScenarioPlan; log: (line: string) => void }): Promise<LoadStageOutput> {
+  const scenario = opts.scenarios[0] ?? 'poll';
+  const sum = limits?.reduce((s, l) => s + l.perSecond, 0);
+  // With the keys' limits known the search starts well below them and may go past them, to show where they bind.
+  const startRate = typeof opts.rate === 'number' ? opts.rate : sum ? Math.max(1, sum * 0.25) : 50;
+  const maxRate = sum ? sum * 2 : 100_000;
+  const stepS = opts.durationS ?? Math.min(30, Math.max(2, Math.ceil(1100 / startRate)));
+  run.log(`capacity search on ${scenario}: from ${Math.round(startRate * 10) / 10}/s, steps of ${run.plan.warmupS} s + ${stepS} s, up to ${maxRate}/s or ${opts.guards.maxDurationS} s`);
+  const capacity = await findCapacity(env, {
+    scenario, thresholds, startRate, maxRate, warmupS: run.plan.warmupS, stepS, maxSeconds: opts.guards.maxDurationS,
+    connections: opts.connections, abortAfterErrors: opts.guards.abortAfterErrors, log: run.log,
+  });
+  const results: LoadResults = {
+    tool: 'jobcert-load', format: 1, target: opts.target, started_at: run.startedAt, duration_ms: Math.round(performance.now() - run.t0),
+    settings: {
+      scenarios: [scenario], connections: opts.connections, duration_s: stepS, warmup_s: run.plan.warmupS, rate: null,
+      timeout_ms: opts.timeoutMs, keys: opts.keys.length, video_url: opts.videoUrl, thresholds: thresholds.map((t) => t.expr),
+      caps: { maxDurationS: opts.guards.maxDurationS, maxRequests: opts.guards.maxRequests, abortAfterErrors: opts.guards.abortAfterErrors },
+    },
+    scenarios: [], thresholds: [], capacity, billing: null, stopped_early: null, requests_sent: opts.guards.maxRequests - env.budget.left(),
+  };
+  return { checks: [capacityCheck(capacity)], results };
 }

@@ -13,7 +13,7 @@
  * Examples: `p99<800`, `p(99.9)<1.5s`, `errors<1%`, `http_5xx==0`,
  * `rate>=200`, `start:p95<500`, `mixed/getJob:p99<300`.
  */
-import type { Counts, ThresholdResult } from '../core/load-results.js';
+import type { Counts, ThresholdResult, ThresholdSample } from '../core/load-results.js';
 import { collect, percentile, type Window } from './metrics.js';
 import type { ScenarioRecorder } from './recorder.js';
 import { ENDPOINTS, SCENARIO_NAMES, type Endpoint, type ScenarioName } from './types.js';
@@ -138,6 +138,46 @@ export function evaluateThreshold(t: Threshold, scenarios: readonly ScenarioData
   } else if (counts.requests > 0) measured = m.share ? counts[m.name] / counts.requests : counts[m.name];
   const limit = `${t.op} ${describe(t, t.value)}`;
   const id = `load.threshold.${thresholdSlug(t)}`;
-  if (measured === undefined) return { expr: t.expr, id, scope, display: 'nothing measured', limit, pass: false };
-  return { expr: t.expr, id, scope, measured, display: describe(t, measured), limit, pass: compare(measured, t.op, t.value) };
+  const non429 = counts.responses - counts.rate_limited;
+  const sample: ThresholdSample = {
+    answers: counts.responses, non_429: non429,
+    rate_limited_share: counts.responses ? Math.round((counts.rate_limited / counts.responses) * 10_000) / 10_000 : 0,
+    needed: neededAnswers(m),
+  };
+  const why = unjudgedBecause(t, sample);
+  const display = measured === undefined ? 'nothing measured' : describe(t, measured);
+  if (why !== undefined) return { expr: t.expr, id, scope, ...(measured !== undefined ? { measured } : {}), display, limit, status: 'not-judged', pass: false, sample, why };
+  if (measured === undefined) return { expr: t.expr, id, scope, display, limit, status: 'not-judged', pass: false, sample, why: 'nothing was measured in its scope' };
+  const pass = compare(measured, t.op, t.value);
+  return { expr: t.expr, id, scope, measured, display, limit, status: pass ? 'pass' : 'fail', pass, sample };
+}
+
+/** Above this share of 429 answers a sample describes the limiter, not the service. */
+export const MAX_RATE_LIMITED_SHARE = 0.05;
+
+/**
+ * The fewest non-429 answers a metric needs: a percentile p needs ten answers
+ * above it (p99: 1,000; p90: 100; p99.9: 10,000; the median 20); max, like a
+ * p99, 1,000; min and avg 20; counts, shares and rates 100.
+ */
+export function neededAnswers(m: Metric): number {
+  if (m.kind === 'latency') {
+    // toFixed: 1 - 99.9/100 is not 0.001 in binary, and 10,001 is not what anyone means.
+    if (m.stat === 'percentile') return m.p >= 100 ? 1000 : Math.max(20, Math.ceil(Number((10 / (1 - m.p / 100)).toFixed(6))));
+    return m.stat === 'max' ? 1000 : 20;
+  }
+  return 100;
+}
+
+/** Why a threshold cannot be judged on this sample, with what input would judge it; undefined when it can. */
+function unjudgedBecause(t: Threshold, s: ThresholdSample): string | undefined {
+  // rate_limited judges the limiter itself: any share of 429 is what it measures.
+  if (t.metric.kind === 'count' && t.metric.name === 'rate_limited') return s.answers >= s.needed ? undefined : `only ${s.answers} answers (it needs ${s.needed}): run longer (--duration)`;
+  if (s.rate_limited_share > MAX_RATE_LIMITED_SHARE) {
+    return `${(s.rate_limited_share * 100).toFixed(1)}% of ${s.answers} answers were 429 (more than ${MAX_RATE_LIMITED_SHARE * 100}%): the sample measures the rate limiter, not the service; offer less load (a lower --rate) or spread it over more keys (--load-api-key)`;
+  }
+  if (s.non_429 < s.needed) {
+    return `only ${s.non_429} non-429 answers (${t.expr} needs ${s.needed}): run longer (--duration), at a higher rate if the keys allow it (--rate), or over more keys (--load-api-key)`;
+  }
+  return undefined;
 }

@@ -8,12 +8,34 @@ import { broken, suite, fail } from './lib/check.js';
 import type { Reply } from './lib/client.js';
 import type { Discovery } from './lib/rate/discovery.js';
 import { noDraft } from './lib/rate/episode.js';
+import { NotJudged } from './lib/errors.js';
 import { requireCount, requireEqual, requireHeader, requireStatus } from './lib/verdicts.js';
 
 function describePush(d: Discovery): string {
   const p = d.profile;
   const perSecond = p.elapsed_ms > 0 ? Math.round((p.sent / p.elapsed_ms) * 1000) : p.sent;
   return `${p.sent} requests in ${(p.elapsed_ms / 1000).toFixed(1)} s at up to ${p.peak_concurrency} at once (≈${perSecond} req/s; bound ${p.bound.requests} requests or ${p.bound.seconds} s, --burst-max)`;
+}
+
+/**
+ * No 429 within discovery's bound. The size of the limit is the provider's
+ * (RATE-1), so a limit above what jobcert pushed is no fault: not judged. Only
+ * a limit the provider itself advertises (RateLimit-Policy q and w) and the
+ * flood went past without a 429 shows one that is not enforced: at most q
+ * requests per window, plus q for each window the flood lasted.
+ */
+function unthrottled(d: Discovery): never {
+  const p = d.profile;
+  const windowS = Number(/(?:^|[;,\s])w=(\d+)/.exec(p.policy_header ?? '')?.[1] ?? Number.NaN);
+  if (p.hinted_quota !== null && Number.isFinite(windowS) && windowS > 0) {
+    const allowed = Math.ceil(p.hinted_quota * (1 + p.elapsed_ms / 1000 / windowS));
+    if (p.sent > allowed) {
+      fail(`no 429 came: ${describePush(d)}, though the provider advertises RateLimit-Policy ${p.policy_header} (at most about ${allowed} requests in that time)`, {
+        rule: 'RATE-1', requires: 'a burst beyond the limit gets 429 rate_limited', observed: `${p.sent} requests in ${(p.elapsed_ms / 1000).toFixed(1)} s past an advertised limit of ${p.hinted_quota} per ${windowS} s, none throttled`,
+      });
+    }
+  }
+  throw new NotJudged(`not judged: no 429 came: ${describePush(d)}. The size of the limit is the provider's (RATE-1), and no advertised limit (RateLimit-Policy) was passed: raise --burst-max to push harder, or run jobcert nearer the target`);
 }
 
 /** The discovery's throttled replies; without any, the probe cannot run and RATE-1 is to blame. */
@@ -26,7 +48,7 @@ export const RATE = suite('RATE', (check, config) => {
   check('rate.burst', ['RATE-1'], 'a burst beyond the limit gets 429 rate_limited (the limit is discovered)', async ({ rate, recorder, note }) => {
     const d = rate!;
     recorder.exchanges.push(...d.exchanges);
-    if (!d.profile.throttled) fail(`no 429 came: ${describePush(d)}. The limit is above what jobcert pushed, or there is none (RATE-1); raise --burst-max to push harder`);
+    if (!d.profile.throttled) unthrottled(d);
     const p = d.profile;
     note(`observed limit: ${p.requests_before_first_429} requests before the first 429; refill ≈ ${p.refill_per_second ?? '?'}/s over ${p.refill_window_ms} ms; Retry-After ${p.retry_after}; ${describePush(d)}`);
     const first = d.throttled.reduce((a, r) => (r.doneAt < a.doneAt ? r : a));

@@ -54,8 +54,9 @@ export const DEFAULT_PROCESSING_MS = 300;
 const VARIANT_LIMITS: Partial<Record<VariantName, RateLimitConfig>> = {
   'bucket-large': { capacity: 100, refillPerSecond: 50 },
   'bucket-small': { capacity: 5, refillPerSecond: 5 },
+  'bucket-10': { capacity: 10, refillPerSecond: 10 },
   'bucket-tiny': { capacity: 5, refillPerSecond: 2 },
-  'bucket-huge': { capacity: 1000, refillPerSecond: 1000 },
+  'bucket-huge': { capacity: 1000, refillPerSecond: 500 },
   'window-limit': { capacity: 40, refillPerSecond: 20, windowMs: 2000 },
   'retry-after-long': { capacity: 20, refillPerSecond: 10, holdMs: 3000 },
   'layered-limit': { capacity: 10, refillPerSecond: 10, layer: { capacity: 80, windowMs: 10_000 } },
@@ -109,6 +110,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const reshaping = reshapes(variants);
   const stampDate = variants.has('clock-skew') || variants.has('retry-after-date');
   const limiter = rateConfig ? new RateLimiter(rateConfig, clock, faults.has('rate-no-recovery') ? 60_000 : 0) : undefined;
+  // rate-no-limit: the limit is still advertised (RateLimit-Policy), never enforced: what a client can tell from a high limit.
+  const advertised = faults.has('rate-no-limit') ? new RateLimiter(variantLimit ?? (options.rateLimit || DEFAULT_RATE_LIMIT), clock, 0) : undefined;
   const idempotency = new IdempotencyStore(clock);
   const log = options.log;
   const overloaded = faults.has('load-5xx-under-load') ? overloadDetector() : undefined;
@@ -157,6 +160,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   function addRateHeaders(headers: Record<string, string>, decision: RateDecision | undefined): void {
+    if (advertised && !faults.has('rate-no-headers')) headers['ratelimit-policy'] = advertised.policyHeader();
     if (!decision || !limiter || faults.has('rate-no-headers')) return;
     headers.ratelimit = `"default";r=${decision.remaining};t=${decision.resetSeconds}`;
     headers['ratelimit-policy'] = limiter.policyHeader();

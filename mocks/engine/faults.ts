@@ -32,7 +32,7 @@ export const FAULTS = {
   'auth-cross-key-access': { family: 'AUTH', rules: ['AUTH-4'], checks: ['auth.isolation'], description: "any key can read and start another key's jobs" },
   'auth-health-needs-key': { family: 'AUTH', rules: ['AUTH-5'], checks: ['auth.health-open'], description: '/health answers 401 without a key' },
   'auth-no-challenge': { family: 'AUTH', rules: ['AUTH-6'], checks: ['auth.challenge'], description: '401 responses carry no WWW-Authenticate' },
-  'rate-no-limit': { family: 'RATE', rules: ['RATE-1'], checks: ['rate.burst'], description: 'never answers 429' },
+  'rate-no-limit': { family: 'RATE', rules: ['RATE-1'], checks: ['rate.burst'], description: 'never answers 429, while RateLimit-Policy still advertises its default limit (60 per 2 s)' },
   'rate-no-retry-after': { family: 'RATE', rules: ['RATE-2'], checks: ['rate.retry-after'], description: '429 responses carry no Retry-After' },
   'rate-no-recovery': { family: 'RATE', rules: ['RATE-3'], checks: ['rate.recovers'], description: 'a throttled key stays throttled for 60 s after each retry, though Retry-After says 1 s' },
   'rate-shared-bucket': { family: 'RATE', rules: ['RATE-4'], checks: ['rate.per-key'], description: 'one bucket for all keys' },

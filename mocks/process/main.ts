@@ -19,7 +19,7 @@ const engine = createEngine({
   // Unset: the engine's default bucket, or the one a rate-limit variant chooses.
   ...(settings.rateLimit !== undefined ? { rateLimit: settings.rateLimit ? DEFAULT_RATE_LIMIT : false } : {}),
   ...(settings.faultLatencyMs !== undefined ? { faultLatencyMs: settings.faultLatencyMs } : {}),
-  ...(settings.keys ? { accounts: accountsWithKeys(settings.keys) } : {}),
+  ...(settings.keys || settings.loadKeys?.length ? { accounts: [...accountsWithKeys(settings.keys ?? {}), ...(settings.loadKeys ?? []).map((key, i) => ({ name: `load-${i + 1}`, key, credits: 1_000_000 }))] } : {}),
   ...(log ? { log: (entry: unknown) => { log.write(`${JSON.stringify(entry)}\n`); } } : {}),
 });
 const server = await startHttpServer(engine);

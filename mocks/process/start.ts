@@ -10,6 +10,8 @@ export interface EmbeddedMockOptions {
   faultLatencyMs?: number;
   /** Keys of the mock's accounts in place of the default ones. */
   keys?: { primary?: string; second?: string; broke?: string };
+  /** More accounts with credits, one per key (`jobcert load --load-api-key` against the embedded mock). */
+  loadKeys?: readonly string[];
   /** The mock's log, one JSON line per request, appended here (certify's OBS-4 log source). */
   logPath?: string;
 }

@@ -5,7 +5,10 @@
  */
 import { isFaultName, FAULT_NAMES } from '../../mocks/engine/faults.js';
 import { DEFAULT_CAPS, productionHosts, type LoadGuards } from '../../load/guards.js';
+import type { RateStage } from '../../load/arrival.js';
+import { parseStages } from '../../load/plan.js';
 import { DEFAULT_THRESHOLDS, parseThreshold, ThresholdSyntaxError } from '../../load/thresholds.js';
+import { isVariantName, VARIANT_NAMES, VARIANTS } from '../../mocks/engine/variants.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../load/types.js';
 import { UsageError } from '../cli-errors.js';
 import { readConfigFile, readEnv, readFlags, type Values } from '../certify/settings.js';
@@ -21,6 +24,9 @@ export interface LoadFlags {
   duration?: string;
   warmup?: string;
   rate?: string;
+  stages?: string;
+  closedLoop?: boolean;
+  findCapacity?: boolean;
   timeout?: string;
   threshold?: string[];
   allowLoad?: boolean;
@@ -32,6 +38,7 @@ export interface LoadFlags {
   config?: string;
   quiet?: boolean;
   mockFault?: string[];
+  mockVariant?: string[];
   mockRateLimit?: boolean;
   mockLatencyMs?: string;
 }
@@ -44,16 +51,21 @@ export interface LoadCommandOptions {
   videoUrl?: string;
   scenarios: ScenarioName[];
   connections: number;
-  durationS: number;
+  /** undefined: long enough for a judged p99 at the rate (load/plan.ts). */
+  durationS?: number;
   warmupS: number;
-  rate?: number;
+  /** Open model at this rate, or 'closed'; undefined: the default plan. */
+  rate?: number | 'closed';
+  stages?: RateStage[];
+  /** `--find-capacity`: step the rate up until a threshold breaks or the keys' limits are reached. */
+  findCapacity: boolean;
   timeoutMs: number;
   thresholds: string[];
   guards: LoadGuards;
   out?: string;
   export?: 'k6';
   quiet: boolean;
-  mock: { faults: string[]; rateLimit: boolean; latencyMs?: number };
+  mock: { faults: string[]; variants: string[]; rateLimit: boolean; latencyMs?: number };
 }
 
 function integer(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -109,8 +121,19 @@ export function resolveLoadOptions(flags: LoadFlags, env: NodeJS.ProcessEnv = pr
   const faults = flags.mockFault ?? [];
   const unknown = faults.find((f) => !isFaultName(f));
   if (unknown) throw new UsageError(`--mock-fault: unknown fault "${unknown}"; known faults: ${FAULT_NAMES.join(', ')}`);
+  const variants = flags.mockVariant ?? [];
+  const unknownVariant = variants.find((v) => !isVariantName(v));
+  if (unknownVariant) throw new UsageError(`--mock-variant: unknown variant "${unknownVariant}"; known variants: ${VARIANT_NAMES.join(', ')}`);
   const latencyMs = integer('--mock-latency-ms', flags.mockLatencyMs, 1, 60_000);
-  if (target !== undefined && (faults.length > 0 || flags.mockRateLimit || latencyMs !== undefined)) throw new UsageError('--mock-fault, --mock-rate-limit and --mock-latency-ms apply to the embedded mock only, not to --target');
+  if (target !== undefined && (faults.length > 0 || variants.length > 0 || flags.mockRateLimit || latencyMs !== undefined)) throw new UsageError('--mock-fault, --mock-variant, --mock-rate-limit and --mock-latency-ms apply to the embedded mock only, not to --target');
+  const limiterVariant = variants.find((v) => (VARIANTS[v as keyof typeof VARIANTS] as { group?: string }).group === 'limiter');
+  if (limiterVariant && flags.mockRateLimit) throw new UsageError(`--mock-variant ${limiterVariant} sets the mock's limit; leave out --mock-rate-limit`);
+  if (merged.closedLoop && (merged.rate !== undefined || merged.stages !== undefined)) throw new UsageError('--closed-loop sends as fast as answers come: leave out --rate and --stages');
+  if (merged.rate !== undefined && merged.stages !== undefined) throw new UsageError('--rate and --stages both set the rate; give one');
+  let stages: RateStage[] | undefined;
+  try { stages = merged.stages !== undefined ? parseStages(merged.stages) : undefined; } catch (err) { throw new UsageError((err as Error).message); }
+  if (stages && merged.duration !== undefined) throw new UsageError('--stages set the duration; leave out --duration');
+  if (flags.findCapacity && (merged.closedLoop || stages)) throw new UsageError('--find-capacity steps an open-model rate itself: leave out --closed-loop and --stages');
   if (latencyMs !== undefined && !faults.includes('load-latency')) throw new UsageError('--mock-latency-ms sets the delay of --mock-fault load-latency; add that fault');
 
   const thresholds = merged.thresholds?.length ? merged.thresholds : [...DEFAULT_THRESHOLDS];
@@ -121,9 +144,11 @@ export function resolveLoadOptions(flags: LoadFlags, env: NodeJS.ProcessEnv = pr
     ...(videoUrl !== undefined ? { videoUrl } : {}),
     scenarios: parseScenarios(merged.scenarios),
     connections: merged.connections ?? 10,
-    durationS: merged.duration ?? 5,
+    ...(merged.duration !== undefined ? { durationS: merged.duration } : {}),
     warmupS: merged.warmup ?? 1,
-    ...(merged.rate !== undefined ? { rate: merged.rate } : {}),
+    ...(merged.closedLoop ? { rate: 'closed' as const } : merged.rate !== undefined ? { rate: merged.rate } : {}),
+    ...(stages ? { stages } : {}),
+    findCapacity: Boolean(flags.findCapacity),
     timeoutMs: merged.timeout ?? 10_000,
     thresholds: [...new Set(thresholds)],
     guards: {
@@ -136,6 +161,6 @@ export function resolveLoadOptions(flags: LoadFlags, env: NodeJS.ProcessEnv = pr
     ...(flags.out !== undefined ? { out: flags.out } : {}),
     ...(flags.export ? { export: 'k6' as const } : {}),
     quiet: Boolean(merged.quiet),
-    mock: { faults, rateLimit: Boolean(flags.mockRateLimit), ...(latencyMs !== undefined ? { latencyMs } : {}) },
+    mock: { faults, variants, rateLimit: Boolean(flags.mockRateLimit), ...(latencyMs !== undefined ? { latencyMs } : {}) },
   };
 }

@@ -8,7 +8,9 @@ import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_ACCOUNTS } from '../../mocks/engine/accounts.js';
 import { refuseProduction } from '../../load/guards.js';
 import { startEmbeddedMock, type EmbeddedMock } from '../../mocks/process/start.js';
+import { VARIANTS } from '../../mocks/engine/variants.js';
 import { exportK6 } from '../../load/k6.js';
+import { durationFor, EMBEDDED_RATE } from '../../load/plan.js';
 import { runLoadStage, LoadRefused, TargetUnreachable } from '../../load/stage.js';
 import { parseThreshold } from '../../load/thresholds.js';
 import { redactor } from '../../suites/lib/redact.js';
@@ -28,10 +30,16 @@ async function exportScript(opts: LoadCommandOptions, version: string): Promise<
   // The script bakes in its default target: a production host is refused here too, though nothing is sent.
   // The caps guard this machine's generator, not a k6 run, so they do not apply.
   refuseProduction(target, opts.guards.productionHosts);
+  // The same open model as a run: the rate given, or the embedded mock's; a target's limits cannot be discovered offline.
+  const rate = opts.rate === 'closed' ? undefined : (opts.rate ?? (opts.stages || opts.target === undefined ? EMBEDDED_RATE : undefined));
+  if (opts.rate === undefined && !opts.stages && rate === undefined) {
+    throw new UsageError('--export k6 with --target needs --rate or --stages (or --closed-loop): the export is offline, so it cannot discover the keys\' limits; `jobcert load` prints the rate it found');
+  }
+  const durationS = opts.stages ? Math.max(1, opts.stages.reduce((s, x) => s + x.durationS, 0) - opts.warmupS) : (opts.durationS ?? (rate ? durationFor(rate, opts.guards.maxDurationS) : 5));
   const script = exportK6({
-    target, videoUrl: opts.videoUrl ?? EMBEDDED_VIDEO, scenarios: opts.scenarios, connections: opts.connections, durationS: opts.durationS,
+    target, videoUrl: opts.videoUrl ?? EMBEDDED_VIDEO, scenarios: opts.scenarios, connections: opts.connections, durationS,
     warmupS: opts.warmupS, timeoutMs: opts.timeoutMs, thresholds: opts.thresholds.map(parseThreshold), abortAfterErrors: opts.guards.abortAfterErrors,
-    version, ...(opts.rate ? { rate: opts.rate } : {}),
+    version, ...(rate !== undefined && !opts.stages ? { rate } : {}), ...(opts.stages ? { stages: opts.stages } : {}),
   });
   const path = resolve(opts.out as string);
   makeDirs(dirname(path), '--out');
@@ -53,7 +61,9 @@ export async function runLoad(opts: LoadCommandOptions, version: string): Promis
   const startedAt = new Date();
   const t0 = performance.now();
   const embedded = opts.target === undefined;
-  const keys = embedded ? [DEFAULT_ACCOUNTS[0]!.key, DEFAULT_ACCOUNTS[1]!.key] : opts.keys;
+  const limiterVariant = opts.mock.variants.find((v) => (VARIANTS[v as keyof typeof VARIANTS] as { group?: string }).group === 'limiter');
+  // The embedded mock's two keys with credits, and any --load-api-key given: the mock opens an account for each.
+  const keys = embedded ? [DEFAULT_ACCOUNTS[0]!.key, DEFAULT_ACCOUNTS[1]!.key, ...opts.keys] : opts.keys;
   const redact = redactor(keys);
   const ui = createConsole({ quiet: opts.quiet, color: process.stdout.isTTY === true && !process.env.NO_COLOR, redact });
   // Settled before any load goes out, as certify does: an unusable directory is a usage error now.
@@ -63,23 +73,33 @@ export async function runLoad(opts: LoadCommandOptions, version: string): Promis
     let target = opts.target;
     if (target === undefined) {
       try {
-        mock = await startEmbeddedMock({ faults: opts.mock.faults, rateLimit: opts.mock.rateLimit, ...(opts.mock.latencyMs !== undefined ? { faultLatencyMs: opts.mock.latencyMs } : {}) });
+        mock = await startEmbeddedMock({
+          faults: opts.mock.faults, variants: opts.mock.variants, loadKeys: opts.keys,
+          // A limiter variant sets the limit itself; otherwise the flag decides (off: the load measures the mock).
+          ...(limiterVariant ? {} : { rateLimit: opts.mock.rateLimit }),
+          ...(opts.mock.latencyMs !== undefined ? { faultLatencyMs: opts.mock.latencyMs } : {}),
+        });
       } catch (err) {
         ui.error(`jobcert: ${err instanceof Error ? err.message : String(err)}`);
         return EXIT.unreachable;
       }
       target = mock.url;
     }
+    const limit = limiterVariant ? `its ${limiterVariant} limit` : opts.mock.rateLimit ? 'on: 60 burst, 30/s per key' : 'off';
     const shown = embedded
-      ? `the embedded mock (${target}, rate limit ${opts.mock.rateLimit ? 'on: 60 burst, 30/s per key' : 'off'}${opts.mock.faults.length ? `, faults ${opts.mock.faults.join(', ')}` : ''})`
+      ? `the embedded mock (${target}, rate limit ${limit}${opts.mock.faults.length ? `, faults ${opts.mock.faults.join(', ')}` : ''}${opts.mock.variants.length ? `, variants ${opts.mock.variants.join(', ')}` : ''})`
       : target;
-    console.log(redact(`jobcert ${version}: load on ${shown}; ${opts.scenarios.join(', ')}; ${opts.connections} connections, ${opts.warmupS} s warm-up + ${opts.durationS} s each${opts.rate ? `, ${opts.rate} req/s` : ''}; ${keys.length} key(s)`));
+    console.log(redact(`jobcert ${version}: load on ${shown}; ${opts.scenarios.join(', ')}; ${keys.length} key(s)`));
     let stage;
     try {
       stage = await runLoadStage({
-        target, keys, videoUrl: opts.videoUrl ?? EMBEDDED_VIDEO, scenarios: opts.scenarios, connections: opts.connections, durationS: opts.durationS,
+        target, keys, videoUrl: opts.videoUrl ?? EMBEDDED_VIDEO, scenarios: opts.scenarios, connections: opts.connections,
+        ...(opts.durationS !== undefined ? { durationS: opts.durationS } : {}),
         warmupS: opts.warmupS, timeoutMs: opts.timeoutMs, thresholds: opts.thresholds, guards: opts.guards, embedded,
-        ...(opts.rate ? { rate: opts.rate } : {}), ...(opts.quiet ? {} : { log: (line: string) => ui.header(`  ${line}`) }),
+        limiterOff: embedded && !opts.mock.rateLimit && !limiterVariant,
+        ...(opts.rate !== undefined ? { rate: opts.rate } : {}), ...(opts.stages ? { stages: opts.stages } : {}),
+        ...(opts.findCapacity ? { findCapacity: true } : {}),
+        ...(opts.quiet ? {} : { log: (line: string) => ui.header(`  ${line}`) }),
       });
     } catch (err) {
       if (err instanceof LoadRefused) throw new UsageError(err.message);
@@ -90,7 +110,11 @@ export async function runLoad(opts: LoadCommandOptions, version: string): Promis
       throw err;
     }
     for (const c of stage.checks) ui.result(c);
-    for (const t of stage.results.thresholds) console.log(redact(`threshold ${t.pass ? 'PASS' : 'FAIL'}  ${t.expr.padEnd(22)} measured ${t.display} (${t.scope}), limit ${t.limit}`));
+    for (const t of stage.results.thresholds) {
+      const verdict = t.status === 'not-judged' ? 'NOT JUDGED' : t.pass ? 'PASS' : 'FAIL';
+      const sample = `${t.sample.non_429} non-429 of ${t.sample.answers} answers`;
+      console.log(redact(`threshold ${verdict}  ${t.expr.padEnd(22)} measured ${t.display} on ${sample} (${t.scope}), limit ${t.limit}${t.why ? `: ${t.why}` : ''}`));
+    }
     const doc: Compliance = {
       tool: 'jobcert', version, target: embedded ? `embedded mock (${target})` : target, profile: 'full', strict: false,
       started_at: startedAt.toISOString(), duration_ms: Math.round(performance.now() - t0),

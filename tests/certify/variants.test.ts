@@ -38,7 +38,7 @@ function skippedShoulds(variants: string[]): Set<string> {
 
 // Runs overlap (most of a run waits: on the rate limit, on jobs processing), AT_ONCE at a time, enough to keep
 // two cores busy without queueing them (a run uses about a third of a core);
-// a bucket refilled at 1,000/s is only found by a flood faster than that, so
+// a bucket refilled at 500/s is only found by a flood faster than that, so
 // that one runs first with the CPU to itself.
 const AT_ONCE = Number(process.env.JOBCERT_VARIANTS_AT_ONCE ?? 8);
 const runs = runPool(cases, AT_ONCE, (variants) => runCertify([...variants.flatMap((v) => ['--mock-variant', v]), ...certifySettingsOf(variants), '--quiet'], { timeoutMs: 300_000 }), { alone: (variants) => variants.includes('bucket-huge') });

@@ -17,14 +17,31 @@ const config = (content: unknown): string => {
 const EXT = { target: 'http://127.0.0.1:9', apiKey: 'k1', videoUrl: 'https://cdn.example.com/a.mp4' };
 
 describe('jobcert load options', () => {
-  it('defaults: the embedded mock, every scenario, documented thresholds and caps, rate limit off', () => {
+  it('defaults: the embedded mock, every scenario, documented thresholds and caps, rate limit off, the default plan (no rate, no duration)', () => {
     const o = resolveLoadOptions({}, {});
     expect(o).toMatchObject({
-      keys: [], scenarios: ['poll', 'start', 'mixed'], connections: 10, durationS: 5, warmupS: 1, timeoutMs: 10_000, thresholds: [...DEFAULT_THRESHOLDS], quiet: false,
-      guards: { ...DEFAULT_CAPS, allowLoad: false, productionHosts: ['api.removebgvideo.com'] }, mock: { faults: [], rateLimit: false },
+      keys: [], scenarios: ['poll', 'start', 'mixed'], connections: 10, warmupS: 1, timeoutMs: 10_000, thresholds: [...DEFAULT_THRESHOLDS], quiet: false, findCapacity: false,
+      guards: { ...DEFAULT_CAPS, allowLoad: false, productionHosts: ['api.removebgvideo.com'] }, mock: { faults: [], variants: [], rateLimit: false },
     });
     expect(o.target).toBeUndefined();
     expect(o.rate).toBeUndefined();
+    expect(o.durationS).toBeUndefined();
+  });
+
+  it('the open model: --rate (fractions too), --stages in k6 form, --closed-loop; and each refuses the others', () => {
+    expect(resolveLoadOptions({ rate: '12.5' }, {}).rate).toBe(12.5);
+    expect(resolveLoadOptions({ stages: '10s:50, 1m:50,5s:0' }, {}).stages).toEqual([{ durationS: 10, target: 50 }, { durationS: 60, target: 50 }, { durationS: 5, target: 0 }]);
+    expect(resolveLoadOptions({ closedLoop: true }, {}).rate).toBe('closed');
+    expect(resolveLoadOptions({ mockVariant: ['bucket-10'] }, {}).mock.variants).toEqual(['bucket-10']);
+    expect(() => resolveLoadOptions({ rate: '5', stages: '10s:5' }, {})).toThrow(/--rate and --stages both set the rate/);
+    expect(() => resolveLoadOptions({ closedLoop: true, rate: '5' }, {})).toThrow(/--closed-loop sends as fast as answers come/);
+    expect(() => resolveLoadOptions({ stages: '10s:5', duration: '3' }, {})).toThrow(/--stages set the duration/);
+    expect(() => resolveLoadOptions({ stages: 'ten:5' }, {})).toThrow(/"ten:5" is not duration:rate/);
+    expect(() => resolveLoadOptions({ stages: '10s:0' }, {})).toThrow(/every stage has rate 0/);
+    expect(() => resolveLoadOptions({ findCapacity: true, closedLoop: true }, {})).toThrow(/--find-capacity steps an open-model rate/);
+    expect(() => resolveLoadOptions({ mockVariant: ['bucket-10'], mockRateLimit: true }, {})).toThrow(/sets the mock's limit/);
+    expect(() => resolveLoadOptions({ mockVariant: ['nope'] }, {})).toThrow(/unknown variant "nope"/);
+    expect(() => resolveLoadOptions({ ...EXT, mockVariant: ['bucket-10'] }, {})).toThrow(/apply to the embedded mock only/);
   });
 
   it('flags win over the environment, which wins over the file; keys are spread in order and never duplicated', () => {
@@ -40,7 +57,7 @@ describe('jobcert load options', () => {
     ['an unknown scenario', { scenario: 'poll,soak' }, /--scenario: unknown scenario "soak"/],
     ['a threshold that does not parse', { threshold: ['p99 < fast'] }, /--threshold "p99 < fast": expected \[scenario/],
     ['a threshold with an unknown metric', { threshold: ['latency<5'] }, /unknown metric "latency"/],
-    ['a non-numeric rate', { rate: 'fast' }, /--rate must be an integer from 1 to 1000000, got "fast"/],
+    ['a non-numeric rate', { rate: 'fast' }, /--rate must be a number from 0.1 to 1000000, got "fast"/],
     ['zero connections', { connections: '0' }, /--connections must be an integer from 1 to 1000/],
     ['a fractional duration', { duration: '1.5' }, /--duration must be an integer/],
     ['a target that is not http', { target: 'ftp://127.0.0.1' }, /--target must use http or https, not ftp/],

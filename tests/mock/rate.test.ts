@@ -19,9 +19,13 @@ describe('RATE rules', () => {
     expect(h.call('GET', '/health', { key: null }).status).toBe(200); // not /v1
   });
 
-  it('RATE-1 fault rate-no-limit: 100 requests, no 429', () => {
+  it('RATE-1 fault rate-no-limit: 100 requests, no 429, while RateLimit-Policy still advertises the limit (unless rate-no-headers takes it away too)', () => {
     const h = setup({ ...limited, faults: ['rate-no-limit'] });
-    expect(burst(h, 100).every((r) => r.status === 200)).toBe(true);
+    const answers = burst(h, 100);
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    expect(answers.every((r) => /"default";q=\d+;w=\d+/.test(r.headers['ratelimit-policy'] ?? ''))).toBe(true);
+    const silent = setup({ ...limited, faults: ['rate-no-limit', 'rate-no-headers'] });
+    expect(burst(silent, 5).every((r) => r.headers['ratelimit-policy'] === undefined)).toBe(true);
   });
 
   it('RATE-2: every 429 carries Retry-After ≥ 1 s (delay-seconds); the fault drops it', () => {

@@ -42,7 +42,7 @@ describe('legal variations of the mock (variants.ts)', () => {
     expect(h.call('GET', '/v1/jobs?limit=1').status).toBe(200);
   });
 
-  it.each([['bucket-large', 100], ['bucket-small', 5], ['bucket-tiny', 5], ['bucket-huge', 1000]] as const)('RATE-1: %s admits a burst of %i', (variant, size) => {
+  it.each([['bucket-large', 100], ['bucket-small', 5], ['bucket-10', 10], ['bucket-tiny', 5], ['bucket-huge', 1000]] as const)('RATE-1: %s admits a burst of %i', (variant, size) => {
     expect(burstUntil429(withVariant(variant))).toBe(size);
   });
 
