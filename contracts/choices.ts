@@ -69,7 +69,7 @@ export const CHOICES: readonly Choice[] = [
 
   // §2: the rules' own choices.
   { id: 'rate-limit', rules: ['RATE-1'], spec: 'The size of the limit, its algorithm (token bucket, fixed or sliding window) and the number of limits layered on each other (per second, per minute) are the provider\'s',
-    sides: [mock('a bucket of 60, 30/s'), side('another size', 'bucket-large', 'bucket-small', 'bucket-tiny', 'bucket-huge'), side('a fixed window', 'window-limit'), side('two limits layered', 'layered-limit'), side('a hold after each 429', 'retry-after-long')], oracle: 'suites/lib/rate/discovery.ts discovers the limit; the gates wait what each 429 asks' },
+    sides: [mock('a bucket of 60, 30/s'), side('another size', 'bucket-large', 'bucket-small', 'bucket-10', 'bucket-tiny', 'bucket-huge'), side('a fixed window', 'window-limit'), side('two limits layered', 'layered-limit'), side('a hold after each 429', 'retry-after-long')], oracle: 'suites/lib/rate/discovery.ts discovers the limit; the gates wait what each 429 asks' },
   { id: 'retry-after-form', rules: ['RATE-2'], spec: 'Clients and the harness accept both forms.',
     sides: [mock('delay-seconds'), side('an HTTP-date', 'retry-after-date')], oracle: 'suites/lib/backoff.ts parseRetryAfter reads both, a date against Date' },
   { id: 'retry-after-length', rules: ['RATE-2', 'RATE-3'], spec: 'every 429 carries a valid `Retry-After` (RFC 9110: delay-seconds or an HTTP-date) pointing at least 1 s ahead',

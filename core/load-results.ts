@@ -144,7 +144,8 @@ export interface BillingResult {
 }
 
 export interface ScenarioResult {
-  name: ScenarioName;
+  /** A service scenario, or the limiter judged apart (`--scenario limiter`). */
+  name: ScenarioName | 'limiter';
   title: string;
   /** ran: to the end; stopped: ended early (stop_reason); setup-failed: could not prepare; not-run: an earlier scenario stopped the stage. */
   status: 'ran' | 'stopped' | 'setup-failed' | 'not-run';

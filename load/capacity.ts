@@ -1,11 +1,15 @@
 /**
  * `jobcert load --find-capacity`: how fast may the keys go before the service
- * breaks a threshold? One scenario, in steps of rising open-model rate: ×1.5
- * while every threshold holds, then two halvings of the gap between the last
- * rate that held and the first that did not (about 11% apart at the end). The
- * search stops where a threshold breaks, where the keys' limits are reached
- * (more than 5% of the answers 429: past that the limiter answers, not the
- * service), or at its bounds (time, requests, a top rate).
+ * breaks a threshold? One scenario, in steps of rising open-model rate, back
+ * to back: ×1.5 while every threshold holds; then the last rate that held is
+ * tried again (a token bucket lets a step just above its refill through
+ * until the bucket is spent, so the first step past the limit can pass on
+ * saved tokens: tried again on an empty bucket, it shows the limit), and the
+ * gap between the highest rate that held and the lowest that did not is
+ * halved twice (about 11% apart at the end). A step fails where a threshold
+ * breaks, or is limited where the keys' limits are reached (more than 5% of
+ * the answers 429: past that the limiter answers, not the service); the
+ * search also stops at its bounds (time, requests, a top rate).
  */
 import type { CapacityPoint, CapacityResult } from '../core/load-results.js';
 import { constantPlan, runArrivals } from './arrival.js';
@@ -36,9 +40,11 @@ const GROWTH = 1.5;
 const BISECTIONS = 2;
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
-async function step(env: ScenarioEnv, opts: CapacityOptions, rate: number): Promise<CapacityPoint> {
-  const scenario = SCENARIOS[opts.scenario];
-  const prepared = await scenario.prepare({ ...env, rate, totalS: opts.warmupS + opts.stepS });
+type Prepared = Awaited<ReturnType<(typeof SCENARIOS)[ScenarioName]['prepare']>>;
+
+async function step(env: ScenarioEnv, opts: CapacityOptions, rate: number, reuse: Prepared | undefined): Promise<CapacityPoint> {
+  // Polls and mixed flows can run again on what was prepared once; each start needs a fresh draft.
+  const prepared = reuse ?? await SCENARIOS[opts.scenario].prepare({ ...env, rate, totalS: opts.warmupS + opts.stepS });
   const recorder = new ScenarioRecorder({ scenario: opts.scenario, base: env.base, warmupMs: opts.warmupS * 1000, abortAfterErrors: opts.abortAfterErrors, keys: env.keys, ledger: env.ledger });
   const vus = Math.min(1000, Math.max(opts.connections, Math.ceil(rate * 0.5)));
   const run = await runArrivals({
@@ -58,7 +64,7 @@ async function step(env: ScenarioEnv, opts: CapacityOptions, rate: number): Prom
   const verdict: CapacityPoint['verdict'] = share > MAX_RATE_LIMITED_SHARE ? 'limited' : broken.length > 0 || run.stopReason ? 'fail' : 'pass';
   const notes = [
     ...broken.map((t) => `${t.expr} broke: measured ${t.display} on ${t.sample.non_429} answers`),
-    ...unjudged.map((t) => `${t.expr} not judged: ${t.why ?? ''}`),
+    ...unjudged.map((t) => `${t.expr} not judged (${t.sample.non_429} answers; it needs ${t.sample.needed})`),
     ...(verdict === 'limited' ? [`${(share * 100).toFixed(1)}% of ${counts.responses} answers were 429: the keys' limits are reached`] : []),
     ...(run.stopReason ? [run.stopReason] : []),
   ];
@@ -81,30 +87,45 @@ export async function findCapacity(env: ScenarioEnv, opts: CapacityOptions): Pro
     if (env.budget.left() < opts.connections * 2) return 'the request cap is spent';
     return undefined;
   };
-  let good: number | undefined;
+  const reuse = opts.scenario === 'start' ? undefined : await SCENARIOS[opts.scenario].prepare({ ...env, totalS: opts.warmupS + opts.stepS });
+  const held: number[] = [];
   let bad: number | undefined;
   let stoppedBy = '';
+  const why = (p: CapacityPoint): string => (p.verdict === 'limited' ? `the keys' limits: ${p.notes.at(-1) ?? ''}` : `a threshold broke at ${p.rate}/s: ${p.notes[0] ?? ''}`);
   let rate = round1(opts.startRate);
   // Grow until a step fails, the keys' limits bind, or a bound.
   for (;;) {
     const bound = canStep();
     if (bound) { stoppedBy = bound; break; }
-    const p = await step(env, opts, rate);
+    const p = await step(env, opts, rate, reuse);
     points.push(p);
-    if (p.verdict === 'pass') good = rate;
-    else { bad = rate; stoppedBy = p.verdict === 'limited' ? `the keys' limits: ${p.notes.at(-1) ?? ''}` : `a threshold broke at ${rate}/s: ${p.notes[0] ?? ''}`; break; }
+    if (p.verdict !== 'pass') { bad = rate; stoppedBy = why(p); break; }
+    held.push(rate);
     if (rate >= opts.maxRate) { stoppedBy = `the top rate of the search (${opts.maxRate}/s) held every threshold`; break; }
     rate = round1(Math.min(opts.maxRate, rate * GROWTH));
   }
-  // Narrow the gap between the last rate that held and the first that did not.
+  // Right after a failed step the keys' buckets are spent: the rates that held are tried again, highest first, until one still holds.
+  while (bad !== undefined && held.length > 0 && !canStep()) {
+    const again = held.at(-1) as number;
+    const p = await step(env, opts, again, reuse);
+    points.push(p);
+    if (p.verdict === 'pass') break;
+    held.pop();
+    bad = again;
+    stoppedBy = why(p);
+  }
+  let good = held.at(-1);
+  // Narrow the gap between the highest rate that held and the lowest that did not.
   for (let i = 0; i < BISECTIONS && good !== undefined && bad !== undefined && bad / good > 1.05; i++) {
     if (canStep()) break;
     const mid = round1(Math.sqrt(good * bad));
-    const p = await step(env, opts, mid);
+    const p = await step(env, opts, mid, reuse);
     points.push(p);
     if (p.verdict === 'pass') good = mid;
     else bad = mid;
   }
-  points.sort((a, b) => a.rate - b.rate);
-  return { scenario: opts.scenario, capacity: good ?? null, stopped_by: stoppedBy, points };
+  // Each rate's latest step is its point on the curve (an earlier one may have run on saved tokens).
+  const latest = new Map<number, CapacityPoint>();
+  for (const p of points) latest.set(p.rate, p);
+  return { scenario: opts.scenario, capacity: good ?? null, stopped_by: stoppedBy, points: [...latest.values()].sort((a, b) => a.rate - b.rate) };
 }

@@ -100,7 +100,8 @@ function billingCheck(results: LoadResults): CheckResult {
 
 export function loadChecks(results: LoadResults, recorders: ReadonlyMap<string, ScenarioRecorder>): CheckResult[] {
   const out: CheckResult[] = [];
-  for (const s of results.scenarios) out.push(...scenarioChecks(s, recorders.get(s.name)));
+  // The limiter is judged by its own checks (limiter.ts), not as a service scenario.
+  for (const s of results.scenarios) if (s.name !== 'limiter') out.push(...scenarioChecks(s, recorders.get(s.name)));
   out.push(billingCheck(results));
   for (const t of results.thresholds) {
     const on = `on ${t.sample.non_429} non-429 of ${t.sample.answers} answers (${pct(t.sample.rate_limited_share)} 429)`;
@@ -124,6 +125,12 @@ export function capacityCheck(c: CapacityResult): CheckResult {
     // The keys' limit below the first step says nothing about the service; a broken threshold does.
     if (first.verdict === 'limited') return check({ id: 'load.capacity', rules: [], title, status: 'error', message: `not judged: already at ${first.rate}/s ${first.notes.at(-1) ?? ''}; spread the load over more keys (--load-api-key)`, notes: curve });
     return check({ id: 'load.capacity', rules: [], title, status: 'fail', message: `no rate met every threshold: at ${first.rate}/s, ${first.notes[0] ?? first.verdict}`, notes: curve });
+  }
+  // "Every threshold held" needs every threshold judged at that rate: one that had too few answers there held nothing.
+  const at = c.points.find((p) => p.rate === c.capacity);
+  const unjudged = (at?.notes ?? []).filter((n) => / not judged /.test(n));
+  if (unjudged.length > 0) {
+    return check({ id: 'load.capacity', rules: [], title, status: 'error', message: `not judged: at ${c.capacity}/s (where the search stopped: ${c.stopped_by}) ${unjudged.join('; ')}: lengthen each step (--duration) so every threshold is judged`, notes: curve });
   }
   return check({ id: 'load.capacity', rules: [], title, status: 'pass', message: `capacity ${c.capacity}/s: every threshold held up to it; stopped by ${c.stopped_by}`, notes: curve });
 }

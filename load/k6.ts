@@ -11,7 +11,12 @@
  * for counts; rate / ok_rate → a Counter compared as count ≥ rate × the
  * measured seconds of its scope (k6's counter rate divides by the whole test,
  * warm-ups and other scenarios included). Warm-up runs as its own scenario
- * before each measured one and is left out of every threshold.
+ * before each measured one and is left out of every threshold; with stages the
+ * one ramping scenario includes it (the script's header says so).
+ *
+ * The load model is jobcert's: an open model at the same requests/s per
+ * scenario (constant-arrival-rate, or ramping-arrival-rate for stages, paced
+ * in iterations), or the closed model (constant-vus) when there is no rate.
  */
 import { draftBody, LIST_PATH, START_BODIES } from './requests.js';
 import { POLLED_JOBS_PER_KEY, POLLS_PER_JOB, SCENARIOS } from './scenarios.js';
@@ -36,15 +41,100 @@ export interface K6Plan extends Pick<LoadStageOptions, 'target' | 'videoUrl' | '
 /** Measured requests per iteration of each scenario's function (the start scenario's draft is setup, not measured). */
 export const REQUESTS_PER_ITERATION: Record<ScenarioName, number> = { poll: 1, start: 1, mixed: 3 + POLLS_PER_JOB };
 
+/** Within this timeUnit every one-decimal request rate is a whole number of iterations for 1 to 6 requests per iteration. */
+const EXACT_TIME_UNIT_S = 60;
+/** Longest timeUnit tried: a rate below one iteration a minute needs a longer one. */
+const MAX_TIME_UNIT_S = 3600;
+
+/** k6 wants whole iterations per timeUnit: the request rates (per second) of one scenario as iterations per timeUnit. */
+export interface K6Pacing { timeUnitS: number; targets: number[] }
+
+/**
+ * The shortest timeUnit (whole seconds, up to a minute) at which every rate is
+ * exact; else the shortest within 0.1 %, else the closest. k6 spreads a unit's
+ * iterations evenly over it, so a longer unit makes no bursts. A positive rate
+ * never becomes 0.
+ */
+export function k6Pacing(requestRates: readonly number[], perIteration: number): K6Pacing {
+  const tries = Array.from({ length: MAX_TIME_UNIT_S }, (_, i) => {
+    const timeUnitS = i + 1;
+    const exact = requestRates.map((r) => (r / perIteration) * timeUnitS);
+    const targets = exact.map((x) => (x > 0 ? Math.max(1, Math.round(x)) : 0));
+    const error = Math.max(0, ...exact.map((x, j) => (x > 0 ? Math.abs((targets[j] as number) - x) / x : 0)));
+    return { timeUnitS, targets, error };
+  });
+  const pick = tries.find((t) => t.timeUnitS <= EXACT_TIME_UNIT_S && t.error < 1e-9) ?? tries.find((t) => t.error <= 1e-3) ?? tries.reduce((a, b) => (b.error < a.error ? b : a));
+  return { timeUnitS: pick.timeUnitS, targets: pick.targets };
+}
+
+/** Virtual users as jobcert's own open model sizes them: half a second of requests in flight, at least the connections. */
+const preAllocated = (plan: K6Plan, peakRequestRate: number): number => Math.max(plan.connections, Math.ceil(peakRequestRate * 0.5));
+
+/** k6 durations: whole milliseconds, so sums of fractional stages print cleanly. */
+const secs = (s: number): string => `${Math.round(s * 1000) / 1000}s`;
+
+const stagesOf = (plan: K6Plan): readonly RateStage[] | undefined => (plan.stages && plan.stages.length > 0 ? plan.stages : undefined);
+
+/** Seconds one scenario's load lasts: the stages' total (warm-up included), or its duration. */
+const scenarioSeconds = (plan: K6Plan, durationS: number): number => {
+  const stages = stagesOf(plan);
+  return stages ? stages.reduce((s, x) => s + x.durationS, 0) : durationS;
+};
+
 function executor(plan: K6Plan, name: ScenarioName, durationS: number, startS: number, measured: boolean): Record<string, unknown> {
-  const common = { exec: name, startTime: `${startS}s`, gracefulStop: '5s', tags: { jobcert_measured: measured ? 'yes' : 'no' } };
-  if (!plan.rate) return { executor: 'constant-vus', vus: plan.connections, duration: `${durationS}s`, ...common };
+  const common = { exec: name, startTime: secs(startS), gracefulStop: '5s', tags: { jobcert_measured: measured ? 'yes' : 'no' } };
   // k6 paces iterations, jobcert requests: an iteration of `mixed` sends several.
   const perIteration = REQUESTS_PER_ITERATION[name];
+  const stages = stagesOf(plan);
+  if (stages) {
+    const peak = Math.max(0, ...stages.map((s) => s.target));
+    const { timeUnitS, targets } = k6Pacing(stages.map((s) => s.target), perIteration);
+    const vus = preAllocated(plan, peak);
+    return {
+      executor: 'ramping-arrival-rate', startRate: 0, timeUnit: secs(timeUnitS),
+      stages: stages.map((s, i) => ({ duration: secs(s.durationS), target: targets[i] as number })),
+      preAllocatedVUs: vus, maxVUs: vus * 2, ...common,
+    };
+  }
+  if (plan.rate === undefined) return { executor: 'constant-vus', vus: plan.connections, duration: secs(durationS), ...common };
+  const { timeUnitS, targets } = k6Pacing([plan.rate], perIteration);
+  const vus = preAllocated(plan, plan.rate);
   return {
-    executor: 'constant-arrival-rate', rate: Math.max(1, Math.round(plan.rate / perIteration)), timeUnit: '1s', duration: `${durationS}s`,
-    preAllocatedVUs: plan.connections, maxVUs: plan.connections * 2, ...common,
+    executor: 'constant-arrival-rate', rate: targets[0] as number, timeUnit: secs(timeUnitS), duration: secs(durationS),
+    preAllocatedVUs: vus, maxVUs: vus * 2, ...common,
   };
+}
+
+/** Iterations per timeUnit in words, e.g. "mixed: 200 iterations per 3s". */
+function pacingWords(rates: readonly number[], name: ScenarioName): string {
+  const { timeUnitS, targets } = k6Pacing(rates, REQUESTS_PER_ITERATION[name]);
+  return `${name}: ${targets.join(', ')} iterations per ${secs(timeUnitS)}`;
+}
+
+/** The load model in words, as `jobcert load` prints it, for the script's header. */
+function modelLines(plan: K6Plan): string[] {
+  const perIteration = `mixed sends ${REQUESTS_PER_ITERATION.mixed} requests per iteration; start also creates its draft, unmeasured`;
+  const stages = stagesOf(plan);
+  if (stages) {
+    const total = scenarioSeconds(plan, plan.durationS);
+    const peak = Math.max(0, ...stages.map((s) => s.target));
+    const warmupS = Math.min(plan.warmupS, total);
+    return [
+      `// Load model: open (k6 ramping-arrival-rate), stages from 0 requests/s per scenario: ${stages.map((s) => `${secs(s.durationS)} to ${s.target}/s`).join(', ')} (peak ${peak}/s, ${secs(total)} per scenario).`,
+      `// Iterations per timeUnit: ${plan.scenarios.map((n) => pacingWords(stages.map((s) => s.target), n)).join('; ')} (${perIteration}).`,
+      ...(warmupS > 0
+        // k6 cannot leave the first seconds of a ramping scenario out of its metrics: said here rather than hidden.
+        ? [`// No separate warm-up: the first ${secs(warmupS)} of the first stage (jobcert's warm-up) are measured too, and the rate thresholds count their requests.`]
+        : []),
+    ];
+  }
+  if (plan.rate !== undefined) {
+    return [
+      `// Load model: open (k6 constant-arrival-rate), ${plan.rate} requests/s per scenario whatever the answers do; ${plan.warmupS} s warm-up + ${plan.durationS} s per scenario.`,
+      `// Iterations per timeUnit: ${plan.scenarios.map((n) => pacingWords([plan.rate as number], n)).join('; ')} (${perIteration}).`,
+    ];
+  }
+  return [`// Load model: closed model (k6 constant-vus), ${plan.connections} VUs per scenario, each sending as soon as its previous answer arrives (latency leaves out queueing); ${plan.warmupS} s warm-up + ${plan.durationS} s per scenario.`];
 }
 
 const OPS = { '<': '<', '<=': '<=', '>': '>', '>=': '>=', '==': '==', '!=': '!=' } as const;
@@ -70,9 +160,17 @@ export function k6Threshold(t: Threshold, plan: K6Plan): { metric: string; expre
 }
 
 export function exportK6(plan: K6Plan): string {
+  if (plan.rate !== undefined && !(Number.isFinite(plan.rate) && plan.rate > 0)) throw new Error(`the k6 export needs a rate above 0 requests/s, not ${plan.rate}`);
+  if (plan.rate !== undefined && stagesOf(plan)) throw new Error('the k6 export takes a rate or stages, not both');
   const scenarios: Record<string, Record<string, unknown>> = {};
   let at = 0;
   for (const name of plan.scenarios) {
+    if (stagesOf(plan)) {
+      // One ramping scenario over the whole stages: its warm-up seconds cannot be split off (see the header).
+      scenarios[name] = executor(plan, name, plan.durationS, at, true);
+      at += scenarioSeconds(plan, plan.durationS);
+      continue;
+    }
     if (plan.warmupS > 0) scenarios[`${name}_warmup`] = executor(plan, name, plan.warmupS, at, false);
     scenarios[name] = executor(plan, name, plan.durationS, at + plan.warmupS, true);
     at += plan.warmupS + plan.durationS;
@@ -94,9 +192,9 @@ export function exportK6(plan: K6Plan): string {
     '//',
     '// Distributed (k6 operator): put this file in a ConfigMap, the keys in a Secret exposed as JOBCERT_API_KEYS,',
     '// and run a TestRun with `parallelism: N`; k6 splits every scenario across the N runners.',
-    `// ${plan.rate ? `Rate: ${plan.rate} measured requests/s in all (constant-arrival-rate paces iterations; mixed sends ${REQUESTS_PER_ITERATION.mixed} requests per iteration, start creates its draft first).` : `${plan.connections} VUs per scenario, each sending as soon as its previous answer arrives (constant-vus).`}`,
+    ...modelLines(plan),
     '// Metrics: jobcert_latency (non-429 responses), jobcert_errors (no answer, or not 2xx/429), jobcert_http_5xx, jobcert_rate_limited (429),',
-    '// jobcert_requests / jobcert_ok (counted, compared as count >= rate x measured seconds). Warm-up scenarios are not measured.',
+    '// jobcert_requests / jobcert_ok (counted, compared as count >= rate x measured seconds). Warm-up scenarios (*_warmup) are not measured.',
     "import http from 'k6/http';",
     "import exec from 'k6/execution';",
     "import { Counter, Rate, Trend } from 'k6/metrics';",

@@ -18,11 +18,16 @@ import { Ledger } from './ledger.js';
 import { discoverKeyLimits, type KeyLimit } from './limits.js';
 import { endpointMetrics, percentileCurve, collect, timeline } from './metrics.js';
 import { ScenarioRecorder } from './recorder.js';
-import { planScenario, type RateChoice, type ScenarioPlan } from './plan.js';
+import { EMBEDDED_RATE, planScenario, type RateChoice, type ScenarioPlan } from './plan.js';
+
+/** The limiter's flood: this many times the keys' summed limits, for this long unless --duration says otherwise. */
+const LIMITER_FACTOR = 3;
+const LIMITER_FLOOD_S = 3;
 import { contractProblems } from './requests.js';
 import { SCENARIOS, ScenarioSetupError, type ScenarioEnv } from './scenarios.js';
 import { evaluateThreshold, parseThreshold, type ScenarioData, type Threshold } from './thresholds.js';
 import { findCapacity } from './capacity.js';
+import { limiterChecks, runLimiter, type LimiterRun } from './limiter.js';
 import type { ScenarioName } from './types.js';
 
 export interface LoadStageOptions {
@@ -48,6 +53,8 @@ export interface LoadStageOptions {
   limiterOff?: boolean;
   /** Search the highest rate that meets every threshold (capacity.ts) on the first scenario, instead of loading at one rate. */
   findCapacity?: boolean;
+  /** After the scenarios, flood the keys past their limits and judge the limiter itself (limiter.ts). */
+  limiter?: boolean;
   timeoutMs: number;
   thresholds: readonly string[];
   guards: LoadGuards;
@@ -122,7 +129,8 @@ export async function runLoadStage(opts: LoadStageOptions): Promise<LoadStageOut
   // The caps before anything is sent: a given duration that cannot fit is refused now; a default one is fitted to them.
   if (opts.durationS !== undefined) checkGuards(opts.target, opts.guards, { embedded: opts.embedded, scenarios: opts.scenarios.length, warmupS: opts.warmupS, durationS: opts.durationS });
   else checkGuards(opts.target, opts.guards, { embedded: opts.embedded, scenarios: opts.scenarios.length, warmupS: opts.warmupS, durationS: 1 });
-  const thresholds = opts.thresholds.map(parseThreshold);
+  // Thresholds judge the service scenarios; a run of the limiter alone has none to judge.
+  const thresholds = opts.scenarios.length > 0 ? opts.thresholds.map(parseThreshold) : [];
   const problems = contractProblems(opts.videoUrl);
   if (problems.length > 0) throw new Error(`the load requests break the contract (a jobcert bug): ${problems.join('; ')}`);
   await probe(opts.target, opts.timeoutMs);
@@ -208,6 +216,23 @@ export async function runLoadStage(opts: LoadStageOptions): Promise<LoadStageOut
     if (run.stopReason && /^stopped early|^deadline/.test(run.stopReason)) stoppedEarly = run.stopReason;
   }
 
+  let limiterRun: LimiterRun | undefined;
+  if (opts.limiter && !stoppedEarly) {
+    // The limiter is judged against the keys' limits: found now if the plan did not need them.
+    const known = limits ?? (opts.embedded && opts.limiterOff ? undefined : await discoverKeyLimits(opts.target, opts.keys, opts.timeoutMs, Date.now() + 120_000));
+    const sum = known?.reduce((s, l) => s + l.perSecond, 0);
+    const rate = sum ? Math.max(3, Math.round(sum * LIMITER_FACTOR)) : 3 * EMBEDDED_RATE;
+    const basis = sum ? `${LIMITER_FACTOR} × the keys' summed limits (${Math.round(sum * 10) / 10}/s)` : `no key limit known: ${rate}/s`;
+    if (known) await new Promise((r) => setTimeout(r, Math.min(10_000, Math.max(0, ...known.map((l) => l.restMs)))));
+    log(`limiter: flooding ${opts.keys.length} key(s) at ${rate}/s for ${opts.durationS ?? LIMITER_FLOOD_S} s, then waiting for each to recover`);
+    limiterRun = await runLimiter({
+      base: opts.target, keys: opts.keys, videoUrl: opts.videoUrl, rate, basis, floodS: opts.durationS ?? LIMITER_FLOOD_S, timeoutS: env.timeoutS,
+      maxRequests: env.budget.left(), abortAfterErrors: opts.guards.abortAfterErrors,
+    });
+    env.budget.spend(limiterRun.requests);
+    scenarios.push(limiterRun.result);
+  }
+
   log('billing: reading usage events');
   const billed = await billing(env, opts.billingWaitMs ?? 10_000);
   const results: LoadResults = {
@@ -219,7 +244,7 @@ export async function runLoadStage(opts: LoadStageOptions): Promise<LoadStageOut
     },
     scenarios, thresholds: thresholds.map((t) => evaluateThreshold(t, data)), billing: billed, stopped_early: stoppedEarly, requests_sent: used,
   };
-  return { checks: loadChecks(results, recorders), results };
+  return { checks: [...loadChecks(results, recorders), ...(limiterRun ? limiterChecks(limiterRun) : [])], results };
 }
 
 /** --find-capacity: the search on the first scenario; its curve and the highest rate that held, as one check. */

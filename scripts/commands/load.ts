@@ -23,7 +23,7 @@ Examples:
     .option('--alt-api-key <key>', 'a second key to spread the load over (env JOBCERT_ALT_API_KEY)')
     .option('--load-api-key <key>', 'one more key to spread the load over; repeatable (env JOBCERT_LOAD_API_KEYS, comma-separated)', collect)
     .option('--video-url <url>', 'a clip the provider can process (env JOBCERT_VIDEO_URL); required with --target')
-    .option('--scenario <list>', `scenarios to run, in order (default ${SCENARIO_NAMES.join(',')})`)
+    .option('--scenario <list>', `scenarios to run, in order (default ${SCENARIO_NAMES.join(',')}); add limiter to flood the keys past their limits and judge the limiter apart`)
     .option('--connections <n>', 'open model: the fewest virtual users (raised to half a second of arrivals); closed model: the connections (default 10)')
     .option('--duration <s>', 'measured seconds per scenario (default: long enough for 1,000 non-429 answers at the rate, a judged p99, within --max-duration)')
     .option('--warmup <s>', 'warm-up seconds per scenario, excluded from the results (default 1)')

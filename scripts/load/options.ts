@@ -59,6 +59,8 @@ export interface LoadCommandOptions {
   stages?: RateStage[];
   /** `--find-capacity`: step the rate up until a threshold breaks or the keys' limits are reached. */
   findCapacity: boolean;
+  /** `--scenario limiter`: flood the keys past their limits and judge the limiter apart. */
+  limiter: boolean;
   timeoutMs: number;
   thresholds: string[];
   guards: LoadGuards;
@@ -75,11 +77,13 @@ function integer(name: string, raw: string | undefined, min: number, max: number
   return n;
 }
 
-function parseScenarios(raw: string[] | undefined): ScenarioName[] {
-  if (raw === undefined) return [...SCENARIO_NAMES];
-  if (raw.length === 0) throw new UsageError(`--scenario: name at least one of ${SCENARIO_NAMES.join(', ')}`);
-  for (const s of raw) if (!(SCENARIO_NAMES as readonly string[]).includes(s)) throw new UsageError(`--scenario: unknown scenario "${s}" (${SCENARIO_NAMES.join(', ')})`);
-  return [...new Set(raw)] as ScenarioName[];
+/** The service scenarios, and whether the limiter is judged too (`limiter`: never by default, it floods on purpose). */
+function parseScenarios(raw: string[] | undefined): { scenarios: ScenarioName[]; limiter: boolean } {
+  if (raw === undefined) return { scenarios: [...SCENARIO_NAMES], limiter: false };
+  const known = [...SCENARIO_NAMES, 'limiter'];
+  if (raw.length === 0) throw new UsageError(`--scenario: name at least one of ${known.join(', ')}`);
+  for (const s of raw) if (!known.includes(s)) throw new UsageError(`--scenario: unknown scenario "${s}" (${known.join(', ')})`);
+  return { scenarios: [...new Set(raw.filter((s) => s !== 'limiter'))] as ScenarioName[], limiter: raw.includes('limiter') };
 }
 
 /** certify's --video-url takes `[label=]url`; load uses the first clip's URL. */
@@ -134,6 +138,7 @@ export function resolveLoadOptions(flags: LoadFlags, env: NodeJS.ProcessEnv = pr
   try { stages = merged.stages !== undefined ? parseStages(merged.stages) : undefined; } catch (err) { throw new UsageError((err as Error).message); }
   if (stages && merged.duration !== undefined) throw new UsageError('--stages set the duration; leave out --duration');
   if (flags.findCapacity && (merged.closedLoop || stages)) throw new UsageError('--find-capacity steps an open-model rate itself: leave out --closed-loop and --stages');
+  if (flags.export && merged.scenarios?.includes('limiter')) throw new UsageError('--export k6: the limiter scenario is jobcert\'s own (it floods, then times each key\'s recovery); export the service scenarios');
   if (latencyMs !== undefined && !faults.includes('load-latency')) throw new UsageError('--mock-latency-ms sets the delay of --mock-fault load-latency; add that fault');
 
   const thresholds = merged.thresholds?.length ? merged.thresholds : [...DEFAULT_THRESHOLDS];
@@ -142,7 +147,7 @@ export function resolveLoadOptions(flags: LoadFlags, env: NodeJS.ProcessEnv = pr
     ...(target !== undefined ? { target } : {}),
     keys,
     ...(videoUrl !== undefined ? { videoUrl } : {}),
-    scenarios: parseScenarios(merged.scenarios),
+    ...parseScenarios(merged.scenarios),
     connections: merged.connections ?? 10,
     ...(merged.duration !== undefined ? { durationS: merged.duration } : {}),
     warmupS: merged.warmup ?? 1,

@@ -98,7 +98,7 @@ export async function runLoad(opts: LoadCommandOptions, version: string): Promis
         warmupS: opts.warmupS, timeoutMs: opts.timeoutMs, thresholds: opts.thresholds, guards: opts.guards, embedded,
         limiterOff: embedded && !opts.mock.rateLimit && !limiterVariant,
         ...(opts.rate !== undefined ? { rate: opts.rate } : {}), ...(opts.stages ? { stages: opts.stages } : {}),
-        ...(opts.findCapacity ? { findCapacity: true } : {}),
+        ...(opts.findCapacity ? { findCapacity: true } : {}), ...(opts.limiter ? { limiter: true } : {}),
         ...(opts.quiet ? {} : { log: (line: string) => ui.header(`  ${line}`) }),
       });
     } catch (err) {
@@ -110,6 +110,8 @@ export async function runLoad(opts: LoadCommandOptions, version: string): Promis
       throw err;
     }
     for (const c of stage.checks) ui.result(c);
+    const capacity = stage.results.capacity;
+    if (capacity) console.log(redact(capacity.capacity === null ? `capacity: no rate met every threshold on ${capacity.scenario}; stopped by ${capacity.stopped_by}` : `capacity: ${capacity.capacity}/s on ${capacity.scenario}, the highest rate at which every threshold held; stopped by ${capacity.stopped_by}`));
     for (const t of stage.results.thresholds) {
       const verdict = t.status === 'not-judged' ? 'NOT JUDGED' : t.pass ? 'PASS' : 'FAIL';
       const sample = `${t.sample.non_429} non-429 of ${t.sample.answers} answers`;

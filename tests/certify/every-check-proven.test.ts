@@ -48,7 +48,11 @@ const UNIVERSE: Record<string, string[]> = {
   certify: registeredChecks(FULL).map((c) => c.id),
   'run-wide': [...operations.map((op) => `schema.${op.operationId}`), 'obs.request-id-unique-run'],
   pact: pactIds(),
-  load: [...SCENARIO_NAMES.flatMap((s) => ['ran', 'no-5xx', 'retry-after', 'contract'].map((k) => `load.${s}.${k}`)), 'load.billing', ...DEFAULT_THRESHOLDS.map(thresholdId)],
+  load: [
+    ...SCENARIO_NAMES.flatMap((s) => ['ran', 'no-5xx', 'retry-after', 'contract'].map((k) => `load.${s}.${k}`)), 'load.billing', ...DEFAULT_THRESHOLDS.map(thresholdId),
+    // --find-capacity and --scenario limiter (load/capacity.ts, load/limiter.ts).
+    'load.capacity', ...['throttles', 'retry-after', 'no-5xx', 'recovers'].map((k) => `load.limiter.${k}`),
+  ],
   onboard: [...new Set(cliIds())],
 };
 

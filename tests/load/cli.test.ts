@@ -72,7 +72,8 @@ describe('jobcert load on the embedded mock', () => {
     // Thresholds that hold on any machine (CI machines are loaded): the default count ones, and a
     // latency one above the request timeout (10 s; a slower answer is a timeout, not a latency).
     // The default p99<800 would judge the machine; its failing on a slow provider is tested below.
-    run = await runLoad(['--duration', '1', '--warmup', '1', '--connections', '8', '--threshold', 'p99<20s', '--threshold', 'errors<1%', '--threshold', 'http_5xx==0']);
+    // The default plan: the embedded mock's fixed rate, each scenario long enough for a judged p99.
+    run = await runLoad(['--warmup', '1', '--connections', '8', '--threshold', 'p99<20s', '--threshold', 'errors<1%', '--threshold', 'http_5xx==0']);
   }, 120_000);
 
   it('passes with every scenario and its thresholds; prints the verdict and five report paths', () => {
@@ -102,7 +103,7 @@ describe('jobcert load on the embedded mock', () => {
   it('compliance.md has the LOAD section: thresholds and a table per scenario', () => {
     const md = readFileSync(join(run.out, 'compliance.md'), 'utf8');
     expect(md).toMatch(/^## Load$/m);
-    expect(md).toMatch(/^\| `p99<20s` \| all scenarios \| [\d.]+ m?s \| < 20\.00 s \| ✅ \|$/m);
+    expect(md).toMatch(/^\| `p99<20s` \| all scenarios \| p99 [\d.]+ m?s on [\d,]+ non-429 of [\d,]+ answers, 0\.0% 429 \| < 20\.00 s \| ✅ PASS \| +\|$/m);
     for (const s of ['poll', 'start', 'mixed']) expect(md).toMatch(new RegExp(`^### ${s}: `, 'm'));
     expect(md).toMatch(/^## LOAD — 13\/16 passed/m);
   });
@@ -140,7 +141,7 @@ describe('jobcert load fails on the faults its thresholds exist to catch', () =>
   }, 60_000);
 
   it('5xx under load: no-5xx (ERR-3), http_5xx==0 and errors<1% fail, exit 1', async () => {
-    const r = await runLoad(['--scenario', 'poll', '--duration', '1', '--warmup', '0', '--mock-fault', 'load-5xx-under-load', '--abort-after-errors', '1000000']);
+    const r = await runLoad(['--scenario', 'poll', '--warmup', '0', '--mock-fault', 'load-5xx-under-load', '--abort-after-errors', '1000000']);
     expect(r.code, r.stderr).toBe(1);
     expect(failingIds(r)).toEqual(['load.poll.no-5xx', 'load.threshold.errors-lt-1pct', 'load.threshold.http_5xx-eq-0']);
   }, 60_000);
@@ -196,7 +197,8 @@ describe('an allowed external target', () => {
     // Thresholds that hold on any machine (p99 under the request timeout), so exit 0 judges the config, not the machine.
     writeFileSync(config, JSON.stringify({ allowLoad: true, thresholds: ['p99<20s', 'http_5xx==0'] }));
     const out = mkdtempSync(join(tmpdir(), 'jobcert-load-'));
-    const opts = resolveLoadOptions({ target: server.url, config, scenario: 'poll', duration: '1', warmup: '0', quiet: true, out }, { JOBCERT_API_KEY: KEY, JOBCERT_VIDEO_URL: VIDEO });
+    // A rate given: the plan needs no discovery of this unlimited server's limit, and runs long enough for a judged p99.
+    const opts = resolveLoadOptions({ target: server.url, config, scenario: 'poll', rate: '400', warmup: '0', quiet: true, out }, { JOBCERT_API_KEY: KEY, JOBCERT_VIDEO_URL: VIDEO });
     expect(await runLoad_(opts, 'test')).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'compliance.json'), 'utf8')) as Compliance;
     expect(doc.load!.settings).toMatchObject({ keys: 1, thresholds: ['p99<20s', 'http_5xx==0'], scenarios: ['poll'] });
