@@ -125,7 +125,8 @@ const mock = await start([`--import`, 'tsx', `${ROOT}mocks/process/main.ts`], pi
 try {
   const { results } = await runLoadStage({
     target: mock.url, keys: [KEY, DEFAULT_ACCOUNTS[1]!.key], videoUrl: 'https://media.example.com/clips/load.mp4?duration=5', scenarios: ['start'],
-    connections: 10, durationS: DURATION_S, warmupS: 1, timeoutMs: 10_000, thresholds: ['http_5xx==0'], embedded: true,
+    // The closed model: the mock's sustained rate is what 10 connections get at full speed.
+    connections: 10, durationS: DURATION_S, warmupS: 1, timeoutMs: 10_000, thresholds: ['http_5xx==0'], embedded: true, rate: 'closed',
     guards: { ...DEFAULT_CAPS, maxRequests: 1_000_000, allowLoad: true, productionHosts: [] }, billingWaitMs: 0,
   });
   const s = results.scenarios[0]!;

@@ -76,7 +76,13 @@ export function lowerCased(headers: unknown): Record<string, string> {
   return out;
 }
 
-export function runPhase(opts: PhaseOptions): Promise<PhaseRun> {
+export async function runPhase(opts: PhaseOptions): Promise<PhaseRun> {
+  // Loaded before the phase's clock starts: the import is no part of the load.
+  const { default: autocannon } = await import('autocannon');
+  return runPhaseWith(autocannon, opts);
+}
+
+function runPhaseWith(autocannon: typeof import('autocannon'), opts: PhaseOptions): Promise<PhaseRun> {
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
   let stopReason: string | undefined;
@@ -132,7 +138,7 @@ export function runPhase(opts: PhaseOptions): Promise<PhaseRun> {
     events.on('connError', (err: Error & { code?: string }) => opts.observer.error(inflight?.endpoint, 'connection', performance.now() - t0, err.code ?? err.message));
   };
 
-  return import('autocannon').then(({ default: autocannon }) => new Promise<PhaseRun>((resolve, reject) => {
+  return new Promise<PhaseRun>((resolve, reject) => {
     // autocannon's own deadline is the duration; this one covers a phase that cannot wind down (a hung target).
     const deadline = setTimeout(() => control.stop('deadline: the phase did not end on time'), (opts.durationS + opts.timeoutS + 5) * 1000);
     instance = autocannon({
@@ -160,5 +166,5 @@ export function runPhase(opts: PhaseOptions): Promise<PhaseRun> {
       answeredReq = undefined;
       if (req) opts.observer.response(req, status, latencyMs, performance.now() - t0, answeredBody, answeredHeaders);
     });
-  }));
+  });
 }
