@@ -19,16 +19,16 @@ import { discoverKeyLimits, type KeyLimit } from './limits.js';
 import { endpointMetrics, percentileCurve, collect, timeline } from './metrics.js';
 import { ScenarioRecorder } from './recorder.js';
 import { EMBEDDED_RATE, planScenario, type RateChoice, type ScenarioPlan } from './plan.js';
-
-/** The limiter's flood: this many times the keys' summed limits, for this long unless --duration says otherwise. */
-const LIMITER_FACTOR = 3;
-const LIMITER_FLOOD_S = 3;
 import { contractProblems } from './requests.js';
 import { SCENARIOS, ScenarioSetupError, type ScenarioEnv } from './scenarios.js';
 import { evaluateThreshold, parseThreshold, type ScenarioData, type Threshold } from './thresholds.js';
 import { findCapacity } from './capacity.js';
 import { limiterChecks, runLimiter, type LimiterRun } from './limiter.js';
 import type { ScenarioName } from './types.js';
+
+/** The limiter's flood: this many times the keys' summed limits, for this long unless --duration says otherwise. */
+const LIMITER_FACTOR = 3;
+const LIMITER_FLOOD_S = 3;
 
 export interface LoadStageOptions {
   /** Origin of the provider, no trailing slash. */
