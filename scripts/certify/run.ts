@@ -73,8 +73,14 @@ function wantsFamily(opts: CertifyOptions, family: keyof typeof STAGE_RULES): bo
   return opts.selection.only.includes(family) || STAGE_RULES[family]().some((r) => opts.selection.only.includes(r));
 }
 
-/** A stage's results through the same predicate as the checks; a result citing no rule (the stage's own state) stays. */
-const stageSelected = (opts: CertifyOptions, results: CheckResult[]): CheckResult[] => results.filter((c) => c.rule_ids.length === 0 || selects(opts.selection, c.family, c.rule_ids));
+/** A stage that could not run (its verifier, a scenario's setup): shown whatever the selection, so it is never silent. */
+const STAGE_STATE = /^(pact\.verification|load\.[a-z]+\.ran)$/;
+/**
+ * A stage's results through the same predicate as the checks: `--only RATE-2` keeps the LOAD checks citing
+ * RATE-2, not the latency thresholds, which cite no rule. Only an error saying the stage could not run stays.
+ */
+const stageSelected = (opts: CertifyOptions, results: CheckResult[]): CheckResult[] =>
+  results.filter((c) => selects(opts.selection, c.family, c.rule_ids) || (c.rule_ids.length === 0 && c.status === 'error' && STAGE_STATE.test(c.id)));
 
 async function verifyFamilyPact(opts: CertifyOptions, config: RunConfig, redact: (s: string) => string, interrupted: Promise<unknown>): Promise<CheckResult[]> {
   if (config.embedded?.transport === 'msw') {

@@ -66,8 +66,10 @@ describe('LOAD against a provider that limits each key to 10 requests/s', () => 
   }, 120_000);
 
   it('--find-capacity with a threshold no step can judge: load.capacity is not judged, never a pass', async () => {
-    const { checks } = await onBucket10(keysFor(1), { findCapacity: true, rate: 8, durationS: 2, warmupS: 0, thresholds: ['p99<5s'] });
-    expect(checks[0]).toMatchObject({ id: 'load.capacity', status: 'error', message: expect.stringMatching(/^not judged: at [\d.]+\/s .*p99<5s not judged \(\d+ answers; it needs 1000\)/) });
+    const { checks, results } = await onBucket10(keysFor(1), { findCapacity: true, rate: 8, durationS: 2, warmupS: 0, thresholds: ['p99<5s'] });
+    expect(checks[0]).toMatchObject({ id: 'load.capacity', status: 'error', message: expect.stringMatching(/^not judged: /) });
+    // Where a rate held, it held on a p99 of a few dozen answers: that is what the check says (a loaded machine may see the first step limited instead).
+    if (results.capacity?.capacity !== null) expect(checks[0]!.message).toMatch(/^not judged: at [\d.]+\/s .*p99<5s not judged \(\d+ answers; it needs 1000\)/);
   }, 120_000);
 
   it('--find-capacity on the mock with the latency fault: no rate meets p99<800, and the check fails saying so', async () => {
