@@ -173,6 +173,20 @@ describe('the LOAD stage against the mock', () => {
     expect(byId(broken)['load.poll.retry-after']?.evidence[0]?.response?.status).toBe(429);
   }, 30_000);
 
+  it('the closed model (--closed-loop): each answer reaches the recorder with its raw headers, so every 429\'s Retry-After is checked and the sampled ones match the spec', async () => {
+    const r = await stage({ rateLimit: { capacity: 20, refillPerSecond: 10 } }, { rate: 'closed', durationS: 1, thresholds: [] });
+    expect(failing(r), why(r)).toEqual([]);
+    const poll = r.results.scenarios[0]!;
+    expect(poll.model).toMatchObject({ kind: 'closed' });
+    expect(poll.rate_limit.responses, 'a closed loop outruns 10/s').toBeGreaterThan(0);
+    expect(byId(r)['load.poll.retry-after']).toMatchObject({ status: 'pass', message: expect.stringMatching(/each with a valid Retry-After/) });
+    expect(poll.contract.sampled).toBeGreaterThan(5);
+    expect(poll.contract.violations).toBe(0);
+    // A 429 with its header taken away is seen as such: the headers are the answer's own.
+    const broken = await stage({ rateLimit: { capacity: 20, refillPerSecond: 10 }, faults: ['rate-no-retry-after'] }, { rate: 'closed', durationS: 1, thresholds: [] });
+    expect(byId(broken)['load.poll.retry-after']?.status).toBe('fail');
+  }, 30_000);
+
   it('billing: a throttled start that still charges (rate-side-effect) fails load.billing citing RATE-5', async () => {
     // Without thresholds: the retried starts of jobs that did start get 409, which the errors threshold would also catch.
     const r = await stage({ rateLimit: { capacity: 20, refillPerSecond: 10 }, faults: ['rate-side-effect'] }, { scenarios: ['start'], thresholds: [], rate: 60, durationS: 2 });
