@@ -110,6 +110,9 @@ function nextOf(vu: Vu): OutgoingRequest {
   return list[vu.cursor++ % list.length] as OutgoingRequest;
 }
 
+/** Virtual users of a phase at `rate`: at least `connections`, enough for half a second of arrivals, at most 1,000. */
+export const virtualUsers = (connections: number, rate: number): number => Math.min(1000, Math.max(connections, Math.ceil(rate * 0.5)));
+
 export function runArrivals(opts: ArrivalOptions): Promise<ArrivalRun> {
   const target = new URL(opts.url);
   const lib = target.protocol === 'https:' ? https : http;

@@ -12,7 +12,7 @@
  * search also stops at its bounds (time, requests, a top rate).
  */
 import type { CapacityPoint, CapacityResult } from '../core/load-results.js';
-import { constantPlan, runArrivals } from './arrival.js';
+import { constantPlan, runArrivals, virtualUsers } from './arrival.js';
 import { collect, percentile } from './metrics.js';
 import { ScenarioRecorder } from './recorder.js';
 import { SCENARIOS, type ScenarioEnv } from './scenarios.js';
@@ -46,7 +46,7 @@ async function step(env: ScenarioEnv, opts: CapacityOptions, rate: number, reuse
   // Polls and mixed flows can run again on what was prepared once; each start needs a fresh draft.
   const prepared = reuse ?? await SCENARIOS[opts.scenario].prepare({ ...env, rate, totalS: opts.warmupS + opts.stepS });
   const recorder = new ScenarioRecorder({ scenario: opts.scenario, base: env.base, warmupMs: opts.warmupS * 1000, abortAfterErrors: opts.abortAfterErrors, keys: env.keys, ledger: env.ledger });
-  const vus = Math.min(1000, Math.max(opts.connections, Math.ceil(rate * 0.5)));
+  const vus = virtualUsers(opts.connections, rate);
   const run = await runArrivals({
     url: env.base, plan: constantPlan(rate, opts.warmupS + opts.stepS), maxInFlight: vus, lanes: env.keys.length, timeoutS: env.timeoutS, maxRequests: env.budget.left(),
     script: (i, control) => { if (i === 0) recorder.attach(control); return prepared.script(i, control); },

@@ -11,7 +11,7 @@ import { checkResult, type CheckDraft, type CheckResult, type Status } from '../
 import type { ScenarioRecorder } from './recorder.js';
 
 /** A LOAD check counts the exchanges it keeps; the load's own requests are counted in the Load section (requests_sent). */
-function check(d: CheckDraft): CheckResult {
+export function check(d: CheckDraft): CheckResult {
   const evidence = d.evidence ?? [];
   return checkResult({ ...d, requests: evidence.length, request_ids: requestIdsOf(evidence) });
 }

@@ -8,11 +8,11 @@
  * (RATE-2), no 5xx (ERR-3), and every key recovered, with how long it took
  * (RATE-3). Its answers never enter a latency threshold.
  */
-import { requestIdsOf } from '../core/exchange.js';
 import type { ScenarioResult } from '../core/load-results.js';
-import { checkResult, type CheckDraft, type CheckResult } from '../core/results.js';
+import type { CheckResult } from '../core/results.js';
 import { backoffMs, parseRetryAfter, sleep } from '../suites/lib/backoff.js';
-import { constantPlan, runArrivals } from './arrival.js';
+import { constantPlan, runArrivals, virtualUsers } from './arrival.js';
+import { check } from './checks.js';
 import { lowerCased } from './driver.js';
 import { collect, endpointMetrics, percentileCurve, timeline } from './metrics.js';
 import { ScenarioRecorder } from './recorder.js';
@@ -68,7 +68,7 @@ export async function runLimiter(opts: LimiterOptions): Promise<LimiterRun> {
   let looked = 0;
   const factories = opts.keys.map((k) => requestsFor(k, opts.videoUrl));
   const run = await runArrivals({
-    url: opts.base, plan: constantPlan(opts.rate, opts.floodS), maxInFlight: Math.min(1000, Math.max(8, Math.ceil(opts.rate * 0.5))), lanes: opts.keys.length,
+    url: opts.base, plan: constantPlan(opts.rate, opts.floodS), maxInFlight: virtualUsers(8, opts.rate), lanes: opts.keys.length,
     timeoutS: opts.timeoutS, maxRequests: opts.maxRequests,
     script: (i, control) => { if (i === 0) recorder.attach(control); return { kind: 'static', requests: [factories[i % factories.length]!.list()] }; },
     observer: {
@@ -110,11 +110,6 @@ export async function runLimiter(opts: LimiterOptions): Promise<LimiterRun> {
     rate_limit: { responses: recorder.rateLimit.responses, bad_retry_after: recorder.rateLimit.badRetryAfter },
   };
   return { result, recorder, recoveries, requests: run.requestsSent + recoveries.reduce((n, r) => n + r.tries, 0), ...(advertised ? { advertised } : {}), keys: opts.keys.length, floodS: run.elapsedMs / 1000 };
-}
-
-function check(d: CheckDraft): CheckResult {
-  const evidence = d.evidence ?? [];
-  return checkResult({ ...d, requests: evidence.length, request_ids: requestIdsOf(evidence) });
 }
 
 export function limiterChecks(run: LimiterRun): CheckResult[] {

@@ -22,6 +22,15 @@ export interface KeyLimit {
   profile: RateProfile;
 }
 
+/** What the keys sustain together. */
+export const summedLimit = (limits: readonly KeyLimit[]): number => limits.reduce((s, l) => s + l.perSecond, 0);
+
+/** Discovery leaves each key throttled: waits until all may send again (what they asked, at most 10 s). */
+export async function restAfter(limits: readonly KeyLimit[]): Promise<void> {
+  const rest = Math.min(10_000, Math.max(0, ...limits.map((l) => l.restMs)));
+  if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+}
+
 /** Requests discovery may send per key, and how long it may take. */
 const BURST_MAX = 2000;
 

@@ -8,7 +8,7 @@
  */
 import type { LoadModel } from '../core/load-results.js';
 import { constantPlan, peakRate, planSeconds, type ArrivalPlan, type RateStage } from './arrival.js';
-import type { KeyLimit } from './limits.js';
+import { summedLimit, type KeyLimit } from './limits.js';
 
 /** Share of the keys' summed limits the default plan offers. */
 export const SAFETY_FACTOR = 0.8;
@@ -50,7 +50,7 @@ export function defaultRate(input: PlanInput): { rate: number; source: LoadModel
   if (input.embeddedUnlimited) return { rate: EMBEDDED_RATE, source: 'embedded', basis: `the embedded mock's fixed rate (its limiter is off): ${EMBEDDED_RATE}/s` };
   const limits = input.limits ?? [];
   if (limits.length === 0) return { rate: 10, source: 'fallback', basis: 'no key limit could be discovered: 10/s' };
-  const sum = limits.reduce((s, l) => s + l.perSecond, 0);
+  const sum = summedLimit(limits);
   const rate = Math.max(1, Math.round(sum * SAFETY_FACTOR * 10) / 10);
   const each = limits.map((l) => `key #${l.key + 1}: ${l.limited ? `${l.perSecond}/s (its discovered refill)` : `no 429 up to ${l.perSecond}/s`}`).join(', ');
   return { rate, source: limits.every((l) => l.limited) ? 'discovered' : 'fallback', basis: `${SAFETY_FACTOR} × the ${limits.length} load key${limits.length === 1 ? '' : 's'}' summed limits (${each}) = ${rate}/s` };

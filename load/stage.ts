@@ -10,12 +10,12 @@ import type { LoadResults, ScenarioResult } from '../core/load-results.js';
 import type { CheckResult } from '../core/results.js';
 import { evaluateBilling, type UsageEventLike } from './billing.js';
 import { capacityCheck, loadChecks } from './checks.js';
-import { runArrivals } from './arrival.js';
+import { runArrivals, virtualUsers } from './arrival.js';
 import { runPhase, type PhaseRun } from './driver.js';
 import { checkGuards, type LoadGuards } from './guards.js';
 import { probe, setupClient, TargetUnreachable } from './http.js';
 import { Ledger } from './ledger.js';
-import { discoverKeyLimits, type KeyLimit } from './limits.js';
+import { discoverKeyLimits, restAfter, summedLimit, type KeyLimit } from './limits.js';
 import { endpointMetrics, percentileCurve, collect, timeline } from './metrics.js';
 import { ScenarioRecorder } from './recorder.js';
 import { EMBEDDED_RATE, planScenario, type RateChoice, type ScenarioPlan } from './plan.js';
@@ -100,17 +100,12 @@ async function billing(env: ScenarioEnv, waitMs: number): Promise<LoadResults['b
   }
 }
 
-/** Virtual users of an open-model phase: at least `connections`, and enough for half a second of arrivals. */
-const virtualUsers = (connections: number, rate: number): number => Math.min(1000, Math.max(connections, Math.ceil(rate * 0.5)));
-
 /** The keys' limits when the plan needs them: no rate given and no embedded fixed rate. */
 async function limitsFor(opts: LoadStageOptions, log: (line: string) => void): Promise<KeyLimit[] | undefined> {
   if (opts.rate !== undefined || (opts.stages?.length ?? 0) > 0 || (opts.embedded && opts.limiterOff)) return undefined;
   log(`discovering the rate limit of each of the ${opts.keys.length} load key(s)`);
   const limits = await discoverKeyLimits(opts.target, opts.keys, opts.timeoutMs, Date.now() + 120_000);
-  // Discovery leaves each key throttled: the load starts once they may send again.
-  const rest = Math.min(10_000, Math.max(0, ...limits.map((l) => l.restMs)));
-  if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+  await restAfter(limits);
   return limits;
 }
 
@@ -127,8 +122,7 @@ export async function runLoadStage(opts: LoadStageOptions): Promise<LoadStageOut
   const log = opts.log ?? (() => undefined);
   if (opts.keys.length === 0) throw new Error('the load stage needs at least one API key');
   // The caps before anything is sent: a given duration that cannot fit is refused now; a default one is fitted to them.
-  if (opts.durationS !== undefined) checkGuards(opts.target, opts.guards, { embedded: opts.embedded, scenarios: opts.scenarios.length, warmupS: opts.warmupS, durationS: opts.durationS });
-  else checkGuards(opts.target, opts.guards, { embedded: opts.embedded, scenarios: opts.scenarios.length, warmupS: opts.warmupS, durationS: 1 });
+  checkGuards(opts.target, opts.guards, { embedded: opts.embedded, scenarios: opts.scenarios.length, warmupS: opts.warmupS, durationS: opts.durationS ?? 1 });
   // Thresholds judge the service scenarios; a run of the limiter alone has none to judge.
   const thresholds = opts.scenarios.length > 0 ? opts.thresholds.map(parseThreshold) : [];
   const problems = contractProblems(opts.videoUrl);
@@ -220,10 +214,10 @@ export async function runLoadStage(opts: LoadStageOptions): Promise<LoadStageOut
   if (opts.limiter && !stoppedEarly) {
     // The limiter is judged against the keys' limits: found now if the plan did not need them.
     const known = limits ?? (opts.embedded && opts.limiterOff ? undefined : await discoverKeyLimits(opts.target, opts.keys, opts.timeoutMs, Date.now() + 120_000));
-    const sum = known?.reduce((s, l) => s + l.perSecond, 0);
+    const sum = known ? summedLimit(known) : undefined;
     const rate = sum ? Math.max(3, Math.round(sum * LIMITER_FACTOR)) : 3 * EMBEDDED_RATE;
     const basis = sum ? `${LIMITER_FACTOR} × the keys' summed limits (${Math.round(sum * 10) / 10}/s)` : `no key limit known: ${rate}/s`;
-    if (known) await new Promise((r) => setTimeout(r, Math.min(10_000, Math.max(0, ...known.map((l) => l.restMs)))));
+    if (known) await restAfter(known);
     log(`limiter: flooding ${opts.keys.length} key(s) at ${rate}/s for ${opts.durationS ?? LIMITER_FLOOD_S} s, then waiting for each to recover`);
     limiterRun = await runLimiter({
       base: opts.target, keys: opts.keys, videoUrl: opts.videoUrl, rate, basis, floodS: opts.durationS ?? LIMITER_FLOOD_S, timeoutS: env.timeoutS,
@@ -250,7 +244,7 @@ export async function runLoadStage(opts: LoadStageOptions): Promise<LoadStageOut
 /** --find-capacity: the search on the first scenario; its curve and the highest rate that held, as one check. */
 async function capacityStage(opts: LoadStageOptions, env: ScenarioEnv, thresholds: readonly Threshold[], limits: readonly KeyLimit[] | undefined, run: { t0: number; startedAt: string; plan: ScenarioPlan; log: (line: string) => void }): Promise<LoadStageOutput> {
   const scenario = opts.scenarios[0] ?? 'poll';
-  const sum = limits?.reduce((s, l) => s + l.perSecond, 0);
+  const sum = limits ? summedLimit(limits) : undefined;
   // With the keys' limits known the search starts well below them and may go past them, to show where they bind.
   const startRate = typeof opts.rate === 'number' ? opts.rate : sum ? Math.max(1, sum * 0.25) : 50;
   const maxRate = sum ? sum * 2 : 100_000;

@@ -48,10 +48,10 @@ export const counterexampleOf = (err: unknown): Counterexample | undefined => (e
 const isVerdict = (err: unknown, rules: readonly string[]): boolean =>
   err instanceof CheckFailure || (err instanceof Error && err.name === 'AssertionError') || (err instanceof RuleBroken && rules.includes(err.rule));
 
-/** A new seed when none is configured (certify always passes one; the tests may not). */
 /** How many times the minimal case is run at the end before the provider is called intermittent. */
 const REPLAYS = 3;
 
+/** A new seed when none is configured (certify always passes one; the tests may not). */
 export const seedOf = (config: RunConfig): number => config.seed ?? Math.floor(Math.random() * 2_147_483_646);
 
 export function replayCommand(check: FuzzCheckId, seed: number, path?: string): string {
