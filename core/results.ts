@@ -10,6 +10,25 @@ import { operations } from '../contracts/spec.js';
 import { curlFor, requestIdsOf, type Exchange, type KeyRole, type TransportFailure } from './exchange.js';
 import { familyRank } from './families.js';
 import type { LoadResults } from './load-results.js';
+import type { Completeness } from './verdict.js';
+import type { CheckGate, Gates } from './gates/model.js';
+
+/** Bumped when compliance.json changes shape in a way a reader must know of. */
+export const REPORT_VERSION = '2';
+
+/** Enough to check a certification later and to run it again. */
+export interface Provenance {
+  jobcert_version: string;
+  /** SHA-256 of the contract the run judged against. */
+  spec_sha256: string;
+  openapi_sha256: string;
+  target: string;
+  seed: number | null;
+  started_at: string;
+  ended_at: string;
+  /** The run's resolved settings; keys are shown only as present or absent. */
+  settings: Record<string, unknown>;
+}
 
 export type Status = 'pass' | 'fail' | 'skip' | 'error';
 
@@ -37,6 +56,29 @@ export interface RateProfile {
   bound: { requests: number; seconds: number };
   /** How the run paces normal traffic per key afterwards (requests per second, burst). */
   pacing: { per_second: number; burst: number } | null;
+  /** RATE-3 as a client lives it: a 429's Retry-After waited, nothing else on the key, then one request (the pressure episode). */
+  retry_after_honesty?: RetryAfterHonesty;
+}
+
+/**
+ * Whether a 429's Retry-After told the truth: jobcert waited it (the flood's
+ * latest promise exactly, then a lone 429's plus the whole second either form
+ * may round away) and sent one request. `asked_ms`, `tolerance_ms` and
+ * `waited_ms` are of the 429 judged; `served_after_ms` is from that 429 to the
+ * first request served, null when none was within the recovery.
+ */
+export interface RetryAfterHonesty {
+  verdict: 'honest' | 'held-longer' | 'not-judged';
+  retry_after: string | null;
+  form: 'delay-seconds' | 'HTTP-date' | null;
+  asked_ms: number | null;
+  tolerance_ms: number;
+  waited_ms: number | null;
+  first_status: number | null;
+  served_after_ms: number | null;
+  /** 429s between the judged one and the first request served. */
+  throttled_after: number;
+  note: string;
 }
 
 export interface InjectionEvidence { id: string; condition: string; description: string; requests: number[] }
@@ -64,6 +106,8 @@ export interface CheckResult {
   clip?: ClipRow;
   /** A failure in the rule's words: the rule broken, what SPEC requires, what came back. */
   finding?: { rule?: string; requires: string; observed: string };
+  /** With a baseline or waivers: whether this failure gates (new, expired) or not (known, waived). */
+  gate?: CheckGate;
   /** Onboarding (`jobcert onboard`): the injected conditions that provoked this verdict. */
   injections?: InjectionEvidence[];
   /** Onboarding: the client's log lines the verdict rests on (redacted). */
@@ -104,8 +148,17 @@ export interface Compliance {
   strict: boolean;
   started_at: string;
   duration_ms: number;
-  /** interrupted: SIGINT or SIGTERM stopped the run; what finished is reported, the rest is listed as unfinished. */
-  verdict: 'pass' | 'fail' | 'interrupted';
+  /**
+   * interrupted: SIGINT or SIGTERM stopped the run; what finished is reported, the rest is listed as unfinished.
+   * incomplete: nothing gating failed, but a MUST rule went unjudged or a gating check could not judge (core/verdict.ts).
+   */
+  verdict: 'pass' | 'fail' | 'incomplete' | 'interrupted';
+  /** The version of this document's shape (contracts/compliance.schema.json). */
+  report_version?: string;
+  /** What the run could not vouch for: the rules no check judged, and why. */
+  completeness?: Completeness;
+  /** What makes the run checkable later: the contract's hashes, the settings, seed and times. */
+  provenance?: Provenance;
   summary: {
     total: number; pass: number; fail: number; skip: number; error: number; gating_failures: number;
     /** Checks left unfinished by an interrupt or the run deadline, among the errors. */
@@ -126,6 +179,8 @@ export interface Compliance {
   load?: LoadResults;
   /** Set by `jobcert onboard`: the client run, the scenario plan and every injection. */
   onboarding?: Record<string, unknown>;
+  /** With --baseline or waivers: known, waived and expired failures, fixed and unobserved baseline entries, unused waivers. */
+  gates?: Gates;
 }
 
 export interface TransportSummary {
@@ -219,7 +274,9 @@ export function withDerivedChecks(results: CheckResult[], selection: Selection):
 }
 
 export function isGatingFailure(c: CheckResult, strict: boolean): boolean {
-  return (c.status === 'fail' || c.status === 'error') && (c.level === 'must' || strict);
+  // A known (baselined) or waived failure is listed, never gating (core/gates/).
+  const covered = c.gate?.state === 'known' || c.gate?.state === 'waived';
+  return (c.status === 'fail' || c.status === 'error') && (c.level === 'must' || strict) && !covered;
 }
 
 export function summarize(checks: CheckResult[], strict: boolean): Compliance['summary'] {

@@ -43,7 +43,7 @@ export const CONDITIONS: Record<ConditionName, ConditionInfo> = {
   'retry-after-seconds': { description: '429 rate_limited with Retry-After in delay-seconds', rules: ['CLI-2', 'CLI-3', 'CLI-12'], profiles: both, placement: { carrier: true } },
   'retry-after-date': { description: '429 rate_limited with Retry-After as an HTTP-date', rules: ['CLI-2', 'CLI-3', 'CLI-12'], profiles: both, placement: { carrier: true } },
   'http-500': { description: '500 internal_error, nothing done', rules: ['CLI-3', 'CLI-4'], profiles: both, placement: { carrier: true } },
-  'http-503': { description: 'two 503s in a row on a read, nothing done', rules: ['CLI-3', 'CLI-6'], profiles: both, placement: { carrier: true } },
+  'http-503': { description: 'three 503s in a row on a read, nothing done', rules: ['CLI-3', 'CLI-6'], profiles: both, placement: { carrier: true } },
   'drop-before': { description: 'connection dropped before the request reached the API (nothing done)', rules: ['CLI-3', 'CLI-4'], profiles: both, placement: { carrier: true } },
   'drop-after-start': { description: 'the start took effect (job started and charged), then the connection dropped: the response is lost', rules: ['CLI-3', 'CLI-4'], profiles: both, placement: { carrier: true } },
   'drop-after-create': { description: 'the create took effect (a job exists), then the connection dropped: the response is lost', rules: ['CLI-3', 'CLI-4'], profiles: both, placement: { carrier: true } },

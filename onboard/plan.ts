@@ -64,7 +64,8 @@ function carrierSlots(condition: ConditionName, r: () => number, holdMs: number)
     case 'retry-after-seconds': return [{ op: pick(r, ['create', 'start'] as const), nth: 1, action: { kind: 'throttle', form: 'seconds', seconds: ra() } }];
     case 'retry-after-date': return [{ op: 'poll', nth: 1, action: { kind: 'throttle', form: 'date', seconds: 4 } }];
     case 'http-500': return [{ op: pick(r, ['create', 'start'] as const), nth: 1, action: { kind: 'error', status: 500 } }];
-    case 'http-503': return [{ op: 'poll', nth: 1, action: { kind: 'error', status: 503 } }, { op: 'poll', nth: 2, action: { kind: 'error', status: 503 } }];
+    // Three in a row: a chain of three retries with no Retry-After is where CLI-3's growth shows.
+    case 'http-503': return [1, 2, 3].map((nth) => ({ op: 'poll' as const, nth, action: { kind: 'error' as const, status: 503 as const } }));
     case 'drop-before': return [{ op: pick(r, ['create', 'start', 'poll'] as const), nth: 1, action: { kind: 'drop-before' } }];
     case 'drop-after-start': return [{ op: 'start', nth: 1, action: { kind: 'drop-after' } }];
     case 'drop-after-create': return [{ op: 'create', nth: 1, action: { kind: 'drop-after' } }];

@@ -1,11 +1,13 @@
 /** The `jobcert` command line. Each subcommand lives in scripts/commands/ and loads its heavy parts only when it runs. */
 import { Command, CommanderError } from 'commander';
 import { registerCertifyCommand } from './commands/certify.js';
+import { registerDiffCommand } from './commands/diff.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerLoadCommand } from './commands/load.js';
 import { registerMockCommand } from './commands/mock.js';
 import { registerOnboardCommand } from './commands/onboard.js';
 import { registerPactCommand } from './commands/pact.js';
+import { registerReplayCommand } from './commands/replay.js';
 import { UsageError } from './cli-errors.js';
 import { VERSION } from './runtime.js';
 
@@ -22,6 +24,7 @@ Examples:
   JOBCERT_API_KEY=… jobcert certify --target https://staging.example.com --video-url https://cdn.example.com/5s.mp4
   jobcert mock --port 4010                        serve the mock on loopback
   jobcert init                                    write jobcert.config.json and a GitHub workflow here
+  jobcert diff OLD NEW                            what changed between two runs (report directories), for a PR comment
 
 Exit codes: 0 pass, 1 a gating check failed, 2 usage error, 3 target unreachable (130/143 interrupted).`);
 
@@ -31,6 +34,8 @@ registerPactCommand(program);
 registerLoadCommand(program);
 registerOnboardCommand(program);
 registerInitCommand(program);
+registerDiffCommand(program);
+registerReplayCommand(program);
 
 try {
   await program.parseAsync(process.argv);

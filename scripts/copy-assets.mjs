@@ -12,7 +12,7 @@ const outDir = outFlag === -1 ? 'dist' : process.argv[outFlag + 1];
 if (!outDir) throw new Error('--out needs a directory');
 const assets = [
   'contracts/openapi.yaml', 'contracts/SPEC.md', 'contracts/compliance.schema.json', 'contracts/junit.xsd',
-  'contracts/jobcert.config.schema.json', 'contracts/generated/api.d.ts', 'contracts/pacts',
+  'contracts/jobcert.config.schema.json', 'contracts/baseline.schema.json', 'contracts/generated/api.d.ts', 'contracts/pacts',
 ];
 for (const asset of assets) {
   const from = join(root, asset);

@@ -1,12 +1,14 @@
 // AUTH: the seed's "call endpoint with valid and invalid key, confirm 200 vs 401".
 import { bodyPreview, chargesFor, createDraft, expectOutcome, expectServed, getJob, missingJobId, readJob, start } from './lib/api.js';
 import { broken, suite, fail } from './lib/check.js';
+import { jsonIfUsable } from './lib/client.js';
+import { KEY_NAMES, loggedProbes, misplacements, runNearMisses, secretsOf } from './lib/credentials.js';
 import { requireCount, requireEqual, requireHeader, requireStatus, requireThat } from './lib/verdicts.js';
 
 export const AUTH = suite('AUTH', (check, config) => {
   check('auth.valid-key', ['AUTH-1'], 'a valid key gets 2xx on valid requests', async ({ client, config }) => {
     const list = await client.get('/v1/jobs');
-    if (list.status === 401) fail(`the primary key was refused (401 ${list.json?.error?.code ?? ''}): check --api-key / JOBCERT_API_KEY`);
+    if (list.status === 401) fail(`the primary key was refused (401 ${jsonIfUsable(list)?.error?.code ?? ''}): check --api-key / JOBCERT_API_KEY`);
     expectServed(list, 'GET /v1/jobs');
     const id = await createDraft(client, config);
     expectServed(await getJob(client, id), 'GET /v1/jobs/{id}');
@@ -23,6 +25,34 @@ export const AUTH = suite('AUTH', (check, config) => {
     for (const [label, raw] of [['unknown', 'jc_unknown_key_0000'], ['empty', ''], ['malformed', 'not a key !'], ['oversized', 'k'.repeat(512)]] as const) {
       expectOutcome(await client.get('/v1/jobs', { key: { raw } }), { status: 401, code: 'invalid_api_key' }, 'AUTH-2', `${label} key`);
     }
+  });
+
+  check('auth.near-miss-keys', ['AUTH-2'], 'a key almost equal to a valid one (letter case, a character more, less or changed, a Unicode trim or normalization twin) → 401 invalid_api_key', async ({ client, config, recorder, note }) => {
+    const misses = runNearMisses(config.keys);
+    // Derived from the keys, so secrets too: redacted before the first goes out, and only ever named by their label.
+    recorder.addSecrets(misses.flatMap(secretsOf));
+    const unreached: string[] = [];
+    for (const miss of misses) {
+      const r = await client.get('/v1/jobs', { key: { raw: miss.wire }, gate: miss.role });
+      // Bytes outside ASCII are obs-text to HTTP: a server or proxy may refuse them before any key is compared, which says nothing of the comparison.
+      if (miss.nonAscii && r.status === 400) { unreached.push(miss.label); continue; }
+      expectOutcome(r, { status: 401, code: 'invalid_api_key' }, 'AUTH-2', `X-Api-Key set to ${miss.label}`);
+    }
+    if (unreached.length > 0) note(`not judged, refused with 400 before any key was compared (bytes outside ASCII in a header): ${unreached.join('; ')}`);
+  });
+
+  check('auth.key-in-wrong-place', ['AUTH-2'], 'a valid key anywhere but X-Api-Key (Authorization Bearer or Basic, the query, a cookie) → 401 missing_api_key', async ({ client, config, recorder, note }) => {
+    const logged = loggedProbes(config);
+    const probes = [
+      ...misplacements(config.keys.primary, '/v1/jobs').filter((p) => !p.logged).map((p) => ({ ...p, role: 'primary' as const })),
+      ...('role' in logged ? misplacements(logged.key, '/v1/jobs').filter((p) => p.logged).map((p) => ({ ...p, role: logged.role })) : []),
+    ];
+    recorder.addSecrets(probes.flatMap((p) => p.secrets));
+    for (const p of probes) {
+      const r = await client.get(p.path, { key: 'none', headers: p.headers, gate: p.role });
+      expectOutcome(r, { status: 401, code: 'missing_api_key' }, 'AUTH-2', `GET /v1/jobs with no X-Api-Key and the ${KEY_NAMES[p.role]} key ${p.where}`);
+    }
+    if ('skipped' in logged) note(`the query-parameter and cookie probes were not run: ${logged.skipped}`);
   });
 
   check('auth.decided-first', ['AUTH-3'], '401 before validation, 404 and rate limiting', async ({ client, episode, recorder, note }) => {

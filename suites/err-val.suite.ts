@@ -8,6 +8,7 @@ import { namesField } from '../contracts/fuzz/param.js';
 import { bodyPreview, createDraft, errorOf, expectOutcome, expectServed, firstVideo, missingJobId, readJob, start } from './lib/api.js';
 import { broken, suite, fail } from './lib/check.js';
 import type { Client, Reply } from './lib/client.js';
+import { clipWithSize, factsUnknown } from './lib/clip-facts.js';
 import { mapLimit } from './lib/pool.js';
 import { requireEqual, requireStatus, requireThat, shown } from './lib/verdicts.js';
 
@@ -123,20 +124,24 @@ export const VAL = suite('VAL', (check, config) => {
     expectOutcome(r as Reply, { status: 422, code: 'unsupported_combination' }, 'VAL-4', 'start switching an mp4 job to transparent');
   });
 
-  check('val.normalized', ['VAL-5'], 'composition is stored complete; spelling defaults out or omitting leaves changes nothing', async ({ client, config }) => {
+  check('val.normalized', ['VAL-5'], 'composition is stored complete; spelling defaults out or omitting leaves changes nothing', async ({ client, config, note }) => {
+    // The canvas an omitted one becomes is the source's size: judged against a clip whose size is known.
+    const sized = clipWithSize(config);
     const spellings: [string, Record<string, unknown>][] = [
       ['an empty foreground', { model: 'light', composition: { foreground: {} } }],
       ['every default spelled out but the canvas', { model: 'light', composition: { foreground: { anchor: 'center', scale: 1, offset: { x: 0, y: 0 } } } }],
       ['one offset leaf', { model: 'light', composition: { foreground: { offset: { y: 0 } } }, }],
       ['no composition (the draft keeps its own)', { model: 'light' }],
     ];
-    const ids = await mapLimit(spellings, 4, () => createDraft(client, config));
+    const ids = await mapLimit(spellings, 4, () => createDraft(client, config, sized ? { video_url: sized.url } : {}));
     await mapLimit(spellings, 4, async ([label, body], i) => expectServed(await start(client, ids[i] as string, body), `start with ${label}`));
     // Compared by what SPEC names: a stored composition may carry more members at any depth (§1).
     const stored = await mapLimit(ids, 4, async (id) => specNamed('NormalizedComposition', (await readJob(client, id)).composition) as Record<string, any> | undefined);
     const first = stored[0];
     requireEqual(first?.foreground, { anchor: 'center', scale: 1, offset: { x: 0, y: 0 } }, 'VAL-5', `the stored composition has every field, omitted ones filled with anchor: center, scale: 1, offset: {x: 0, y: 0} (a start with ${spellings[0]?.[0]})`);
     requireThat(Number.isInteger(first?.canvas?.width) && Number.isInteger(first?.canvas?.height), 'VAL-5', "an omitted canvas is stored as the source video's size, in whole pixels", `got the canvas ${shown(first?.canvas)}`);
+    if (sized) requireEqual(first?.canvas, { width: sized.width, height: sized.height }, 'VAL-5', `an omitted canvas is stored as the source video's size (clip ${sized.label}: ${sized.width}×${sized.height}, as the run was told)`);
+    else note(factsUnknown("whether an omitted canvas is stored as the source video's size (only that it is whole pixels was judged)", ['width', 'height']));
     spellings.forEach(([label], i) => requireEqual(stored[i], first, 'VAL-5', `two starts that differ only by spelling defaults out store the same composition (a start with ${label})`, `a start with ${spellings[0]?.[0]} stored`));
   });
 });

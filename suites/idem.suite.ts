@@ -2,6 +2,9 @@
 // Every effect is read back: the job, its history and the usage events.
 import { chargesFor, createDraft, settledCharges, errorOf, expectOutcome, expectServed, firstVideo, pollUntilTerminal, readJob, start, statusesOf } from './lib/api.js';
 import { broken, suite, fail } from './lib/check.js';
+import { jsonIfUsable } from './lib/client.js';
+import { judgeLateReplay, openingWrite, probeWait, rememberKeyedWrite, replayWrite, secs, type KeyedWrite } from './lib/keyed-writes.js';
+import { NotJudged } from './lib/errors.js';
 import { isReplayOf, noDraft } from './lib/rate/episode.js';
 import { requireCount, requireEqual, requireHeader, requireStatus, requireThat, shown } from './lib/verdicts.js';
 
@@ -9,12 +12,13 @@ const idemKey = (label: string): string => `jobcert-${label}-${Date.now().toStri
 const withKey = (key: string) => ({ headers: { 'Idempotency-Key': key } });
 
 export const IDEM = suite('IDEM', (check, config) => {
-  check('idem.replay-start', ['IDEM-1'], 'a retried start replays status and body with Idempotent-Replayed: true, one effect', async ({ client, config }) => {
+  check('idem.replay-start', ['IDEM-1'], 'a retried start replays status and body with Idempotent-Replayed: true, one effect', async ({ client, config, session }) => {
     const id = await createDraft(client, config);
     const key = idemKey('start');
     const body = { model: 'light', composition: { foreground: { scale: 1 } } };
     const first = await start(client, id, body, withKey(key));
     expectServed(first, 'the first start');
+    rememberKeyedWrite(session.keyedWrites, { check: 'idem.replay-start', path: `/v1/jobs/${encodeURIComponent(id)}/start`, body, idempotencyKey: key, key: 'primary', first });
     const again = await start(client, id, body, withKey(key));
     requireEqual(again.status, first.status, 'IDEM-1', 'a retried start is replayed with the same status', 'the original was');
     requireEqual(again.json, first.json, 'IDEM-1', "a retried start is replayed with the first response's body", 'the original was');
@@ -28,7 +32,7 @@ export const IDEM = suite('IDEM', (check, config) => {
   }, { timeoutMs: 120_000 });
 
   // Counts the key's jobs, so it runs alone on the primary key.
-  check('idem.replay-create', ['IDEM-1'], 'a retried create with a key makes one job', async ({ client, config }) => {
+  check('idem.replay-create', ['IDEM-1'], 'a retried create with a key makes one job', async ({ client, config, session }) => {
     const key = idemKey('create');
     const body = { video_url: firstVideo(config), auto_start: false };
     const total = async (): Promise<number> => {
@@ -39,6 +43,7 @@ export const IDEM = suite('IDEM', (check, config) => {
     const before = await total();
     const a = await client.post('/v1/jobs', body, withKey(key));
     expectServed(a, 'the first create');
+    rememberKeyedWrite(session.keyedWrites, { check: 'idem.replay-create', path: '/v1/jobs', body, idempotencyKey: key, key: 'primary', first: a });
     const b = await client.post('/v1/jobs', body, withKey(key));
     requireStatus(b, 200, 'IDEM-1', "a retried create is replayed with the first response's status, 200");
     requireEqual(b.json?.id, a.json?.id, 'IDEM-1', 'a retried create is replayed with the same job id', 'the original named');
@@ -46,6 +51,25 @@ export const IDEM = suite('IDEM', (check, config) => {
     const after = await total();
     requireThat(after - before === 1, 'IDEM-1', 'two identical creates with one Idempotency-Key make one job', `the key's job total went from ${before} to ${after}`);
   }, { exclusive: ['primary'] });
+
+  // Runs last: a keyed draft sent before any check (its opening) and the keyed writes of the checks above, sent
+  // again once the rest of the run (and --idempotency-probe-after) is behind them, must still be replays.
+  const ttlBody = { video_url: firstVideo(config), auto_start: false };
+  check('idem.ttl', ['IDEM-1'], 'a keyed write retried at the end of the run, within 24 h, is still replayed', async ({ client, config, session, recorder, note }) => {
+    const writes: KeyedWrite[] = [...session.keyedWrites];
+    for (const w of writes) if (w.check === 'idem.ttl') recorder.exchanges.push(w.first.exchange);
+    if (writes.length === 0) throw new NotJudged(`not judged: no keyed write of this run was served to replay (${session.openingTrouble ?? 'the opening write was not sent'}; idem.replay-create and idem.replay-start kept none)`);
+    const earliest = Math.min(...writes.map((w) => w.first.doneAt));
+    const wait = probeWait(config, earliest, performance.now(), Date.now());
+    if (wait.waitMs > 0) await client.pause(wait.waitMs);
+    const windows: number[] = [];
+    for (const write of writes) {
+      const { again, windowMs } = await replayWrite(client, write);
+      judgeLateReplay(write, again, windowMs);
+      windows.push(windowMs);
+    }
+    note(`${writes.length} keyed write${writes.length === 1 ? '' : 's'} (${[...new Set(writes.map((w) => w.check))].join(', ')}) replayed ${windows.map(secs).join(', ')} after their first answers: keys lived at least ${secs(Math.max(...windows))} (IDEM-1 promises 24 h; the run's length is the floor${wait.said ? `; ${wait.said}` : ''})`);
+  }, { runsLast: true, opening: (session) => openingWrite(session, ttlBody, idemKey('ttl')), timeoutMs: 60_000 + (config.idempotencyProbeAfterS ?? 0) * 1000 });
 
   check('idem.key-reused', ['IDEM-2'], 'the same key with another body or path → 422 idempotency_key_reused', async ({ client, config }) => {
     const id = await createDraft(client, config);
@@ -72,7 +96,7 @@ export const IDEM = suite('IDEM', (check, config) => {
     const charges = await settledCharges(client, id, config.jobTimeoutS);
     for (const r of replies) {
       if (r.status === 409) requireEqual(errorOf(r).code, 'idempotency_in_progress', 'IDEM-3', 'a concurrent duplicate that is not a replay gets 409 idempotency_in_progress');
-      else if (r.status !== 200) fail(`a concurrent duplicate got ${r.status} ${r.json?.error?.code ?? ''}; allowed: 200 (replay) or 409 idempotency_in_progress`);
+      else if (r.status !== 200) fail(`a concurrent duplicate got ${r.status} ${jsonIfUsable(r)?.error?.code ?? ''}; allowed: 200 (replay) or 409 idempotency_in_progress`);
     }
     const originals = replies.filter((r) => r.status === 200 && r.headers.get('idempotent-replayed') !== 'true');
     requireCount(originals.map((r) => r.requestId), 1, 'IDEM-3', 'concurrent requests with the same key have one effect: one is served as the original, the others replay it (Idempotent-Replayed: true) or get 409', 'originals (their request ids)');

@@ -38,6 +38,8 @@ function unthrottled(d: Discovery): never {
   throw new NotJudged(`not judged: no 429 came: ${describePush(d)}. The size of the limit is the provider's (RATE-1), and no advertised limit (RateLimit-Policy) was passed: raise --burst-max to push harder, or run jobcert nearer the target`);
 }
 
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
 /** The discovery's throttled replies; without any, the probe cannot run and RATE-1 is to blame. */
 function throttledOf(d: Discovery): Reply[] {
   if (d.throttled.length === 0) broken('RATE-1', `the primary key was never throttled: ${describePush(d)}`);
@@ -78,6 +80,24 @@ export const RATE = suite('RATE', (check, config) => {
     const { recovered, waitedMs, attempts, after } = episode.recovery;
     note(`${episode.floods} flood(s) of ${episode.sent} requests; waited ${waitedMs} ms in ${attempts.length} attempt(s): ${attempts.join(', ')}`);
     if (!recovered) fail(`still throttled after backing off ${attempts.length} times (${Math.round(waitedMs / 1000)} s; Retry-After ${after.headers.get('retry-after')}); answers: ${attempts.join(', ')}`);
+  }, { pressure: true });
+
+  check('rate.retry-after-honest', ['RATE-3'], "waiting a 429's Retry-After, with nothing else on the key, is enough: the next request is served", async ({ episode, recorder, note }) => {
+    if (!episode?.throttled) broken('RATE-1', 'the primary key was never throttled, so no Retry-After could be waited out');
+    const honesty = episode.honesty;
+    if (!honesty) throw new NotJudged('not judged: the pressure episode ended before its first recovery');
+    const { result, record: h } = honesty;
+    // The probes only: the 429 first waited out is the flood's, under rate.recovers; a lone one is the probe before it.
+    recorder.exchanges.push(...result.steps.map((s) => s.probe.exchange));
+    const step = result.steps.at(-1);
+    if (result.verdict === 'not-judged' || !step) throw new NotJudged(`not judged: ${result.why}`);
+    const servedAfter = h.served_after_ms === null ? 'the key was not served again within the backoff that followed' : `the key was first served ${secs(h.served_after_ms)} after that 429${h.throttled_after > 1 ? `, ${h.throttled_after} throttled requests later` : ''}`;
+    const rounding = step.toleranceMs > 0 ? ` (${step.asked.form === 'HTTP-date' ? 'the date read as the end of its second' : `its ${secs(step.asked.ms)} plus ${secs(step.toleranceMs)} a whole-second value may round away`})` : '';
+    if (result.verdict === 'held-longer') {
+      const observed = `Retry-After ${step.asked.value} asked for ${secs(step.asked.ms)}; jobcert waited ${secs(h.waited_ms ?? 0)}${rounding} with nothing else on the key, and the next request got 429 again (request ${step.probe.requestId ?? '?'}); ${servedAfter}`;
+      fail(`RATE-3: ${observed}`, { rule: 'RATE-3', requires: "after waiting Retry-After, the same key's requests succeed again (RATE-1: Retry-After says when the throttled key may send again)", observed });
+    }
+    note(`Retry-After ${step.asked.value} (${step.asked.form}) asked for ${secs(step.asked.ms)}; the next request, ${secs(h.waited_ms ?? 0)} after that 429${rounding}, was served (${step.probe.status}): ${result.why}`);
   }, { pressure: true });
 
   check('rate.per-key', ['RATE-4'], "one key's burst does not throttle another", async ({ episode, recorder, note }) => {

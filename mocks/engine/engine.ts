@@ -11,10 +11,11 @@ import { validatorFor } from '../../contracts/ajv.js';
 import { DEFAULT_POLICY, type PolicyOptions } from '../../contracts/policy.js';
 import { findOperation } from '../../contracts/spec.js';
 import { DEFAULT_ACCOUNTS } from './accounts.js';
+import { looseMatch, misplacedMatch } from './auth-faults.js';
 import { parseJsonBody } from './body.js';
 import { fail, type Account, type EngineState, type RouteContext, type RouteHandler, type RouteResult } from './context.js';
 import { parseFaults, type FaultName } from './faults.js';
-import { fingerprint, IdempotencyStore } from './idempotency.js';
+import { DEFAULT_FAULT_IDEMPOTENCY_TTL_MS, fingerprint, IdempotencyStore } from './idempotency.js';
 import { JobStore } from './jobs.js';
 import { DEFAULT_FAULT_LATENCY_MS, withDelay } from './latency.js';
 import { overloadDetector } from './overload.js';
@@ -44,6 +45,8 @@ export interface EngineOptions {
   maxJobs?: number;
   /** The load-latency fault's delay per response, in ms (default 1000). */
   faultLatencyMs?: number;
+  /** How long the idem-short-ttl fault keeps an Idempotency-Key, in ms (default DEFAULT_FAULT_IDEMPOTENCY_TTL_MS). */
+  faultIdempotencyTtlMs?: number;
 }
 
 /** Generous enough for a quick certification with fuzzing to finish in well under a minute; the variants try smaller ones. */
@@ -65,6 +68,8 @@ const VARIANT_LIMITS: Partial<Record<VariantName, RateLimitConfig>> = {
 const paddingSeconds = (): number => 1 + Math.floor(Math.random() * 3);
 const VARIANT_PROCESSING_MS: Partial<Record<VariantName, number>> = { 'slow-processing': 3000, 'instant-processing': 0 };
 const LATENCY_MS = 200;
+/** rate-retry-after-short: each throttled request holds the key this long, while Retry-After says 1 s. */
+const UNTOLD_HOLD_MS = 4000;
 const IN_PROGRESS_HOLD_MS = 150;
 const CLOCK_SKEW_MS = 30_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -109,10 +114,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const variantProcessing = [...variants].map((v) => VARIANT_PROCESSING_MS[v]).find((ms) => ms !== undefined);
   const reshaping = reshapes(variants);
   const stampDate = variants.has('clock-skew') || variants.has('retry-after-date');
-  const limiter = rateConfig ? new RateLimiter(rateConfig, clock, faults.has('rate-no-recovery') ? 60_000 : 0) : undefined;
+  const limiter = rateConfig ? new RateLimiter(rateConfig, clock, faults.has('rate-no-recovery') ? 60_000 : 0, faults.has('rate-retry-after-short') ? UNTOLD_HOLD_MS : 0) : undefined;
   // rate-no-limit: the limit is still advertised (RateLimit-Policy), never enforced: what a client can tell from a high limit.
   const advertised = faults.has('rate-no-limit') ? new RateLimiter(variantLimit ?? (options.rateLimit || DEFAULT_RATE_LIMIT), clock, 0) : undefined;
-  const idempotency = new IdempotencyStore(clock);
+  const idempotency = faults.has('idem-short-ttl') ? new IdempotencyStore(clock, undefined, options.faultIdempotencyTtlMs ?? DEFAULT_FAULT_IDEMPOTENCY_TTL_MS) : new IdempotencyStore(clock);
   const log = options.log;
   const overloaded = faults.has('load-5xx-under-load') ? overloadDetector() : undefined;
   const addedLatencyMs = faults.has('load-latency') ? (options.faultLatencyMs ?? DEFAULT_FAULT_LATENCY_MS) : 0;
@@ -142,8 +147,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
   function authenticate(req: MockRequest): Account | { error: RouteResult } {
     const key = req.headers['x-api-key'];
     const challenge: Record<string, string> = faults.has('auth-no-challenge') ? {} : { 'www-authenticate': CHALLENGE };
-    if (key === undefined) return { error: fail({ code: faults.has('auth-missing-as-invalid') ? 'invalid_api_key' : 'missing_api_key', message: 'X-Api-Key header is required', headers: challenge }) };
-    const account = accounts.get(key) ?? (faults.has('auth-accept-any-key') && key.trim() !== '' ? accounts.values().next().value : undefined);
+    if (key === undefined) return misplacedMatch(req, accounts, faults) ?? { error: fail({ code: faults.has('auth-missing-as-invalid') ? 'invalid_api_key' : 'missing_api_key', message: 'X-Api-Key header is required', headers: challenge }) };
+    const account = accounts.get(key) ?? looseMatch(key, accounts, faults) ?? (faults.has('auth-accept-any-key') && key.trim() !== '' ? accounts.values().next().value : undefined);
     if (!account) return { error: fail({ code: 'invalid_api_key', message: 'X-Api-Key is not a valid key', headers: challenge }) };
     return account;
   }

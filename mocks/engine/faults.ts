@@ -7,8 +7,8 @@
 import type { Family } from '../../contracts/rules.js';
 
 export interface FaultInfo {
-  /** The family whose checks must catch it; SCHEMA is response-shape conformance, LOAD the load stage (load/). */
-  family: Family | 'SCHEMA' | 'LOAD';
+  /** The family whose checks must catch it; SCHEMA is response-shape conformance, LIST the list and usage reads (SPEC §1), LOAD the load stage (load/). */
+  family: Family | 'SCHEMA' | 'LIST' | 'LOAD';
   rules: string[];
   description: string;
   /**
@@ -32,9 +32,17 @@ export const FAULTS = {
   'auth-cross-key-access': { family: 'AUTH', rules: ['AUTH-4'], checks: ['auth.isolation'], description: "any key can read and start another key's jobs" },
   'auth-health-needs-key': { family: 'AUTH', rules: ['AUTH-5'], checks: ['auth.health-open'], description: '/health answers 401 without a key' },
   'auth-no-challenge': { family: 'AUTH', rules: ['AUTH-6'], checks: ['auth.challenge'], description: '401 responses carry no WWW-Authenticate' },
+  'auth-key-case-insensitive': { family: 'AUTH', rules: ['AUTH-2'], checks: ['auth.near-miss-keys'], description: 'keys are compared ignoring letter case' },
+  'auth-key-prefix-match': { family: 'AUTH', rules: ['AUTH-2'], checks: ['auth.near-miss-keys'], description: 'a key that starts with a valid key is accepted as it' },
+  'auth-key-trimmed': { family: 'AUTH', rules: ['AUTH-2'], checks: ['auth.near-miss-keys'], description: 'X-Api-Key is trimmed of Unicode white space (a trailing no-break space) before the lookup' },
+  'auth-key-normalized': { family: 'AUTH', rules: ['AUTH-2'], checks: ['auth.near-miss-keys'], description: 'X-Api-Key is read as UTF-8 and NFKC-normalized before the lookup (a fullwidth twin is accepted)' },
+  'auth-bearer-accepted': { family: 'AUTH', rules: ['AUTH-2'], checks: ['auth.key-in-wrong-place'], description: 'without X-Api-Key, a valid key in Authorization: Bearer is accepted' },
+  'auth-query-key-accepted': { family: 'AUTH', rules: ['AUTH-2'], checks: ['auth.key-in-wrong-place'], description: 'without X-Api-Key, a valid key in the query (api_key, key, apikey) is accepted' },
+  'auth-cookie-key-accepted': { family: 'AUTH', rules: ['AUTH-2'], checks: ['auth.key-in-wrong-place'], description: 'without X-Api-Key, a cookie holding a valid key is accepted' },
   'rate-no-limit': { family: 'RATE', rules: ['RATE-1'], checks: ['rate.burst'], description: 'never answers 429, while RateLimit-Policy still advertises its default limit (60 per 2 s)' },
   'rate-no-retry-after': { family: 'RATE', rules: ['RATE-2'], checks: ['rate.retry-after'], description: '429 responses carry no Retry-After' },
   'rate-no-recovery': { family: 'RATE', rules: ['RATE-3'], checks: ['rate.recovers'], description: 'a throttled key stays throttled for 60 s after each retry, though Retry-After says 1 s' },
+  'rate-retry-after-short': { family: 'RATE', rules: ['RATE-3'], checks: ['rate.retry-after-honest'], description: 'Retry-After says 1 s but each throttled request holds the key 4 s: waiting as told meets another 429 (backing off 1–2, 2–4, 4–8 s still recovers)' },
   'rate-shared-bucket': { family: 'RATE', rules: ['RATE-4'], checks: ['rate.per-key'], description: 'one bucket for all keys' },
   'rate-side-effect': { family: 'RATE', rules: ['RATE-5'], checks: ['rate.no-side-effect'], description: 'a throttled start still starts and charges the job' },
   'rate-no-headers': { family: 'RATE', rules: ['RATE-6'], checks: ['rate.headers'], description: 'no RateLimit / RateLimit-Policy fields' },
@@ -44,6 +52,7 @@ export const FAULTS = {
   'idem-global-keys': { family: 'IDEM', rules: ['IDEM-4'], checks: ['idem.scoped-per-key'], description: 'idempotency keys are shared across API keys' },
   'idem-double-charge': { family: 'IDEM', rules: ['IDEM-5'], checks: ['idem.no-key-restart'], description: 'starting a processing or completed job restarts and charges it again' },
   'idem-stores-errors': { family: 'IDEM', rules: ['IDEM-6'], checks: ['idem.errors-not-stored'], description: '429 responses are stored and replayed' },
+  'idem-short-ttl': { family: 'IDEM', rules: ['IDEM-1'], checks: ['idem.ttl'], description: 'Idempotency-Keys are forgotten after 150 ms instead of 24 h (engine option faultIdempotencyTtlMs): a retry later in the run acts again' },
   'idem-third-start-double-charge': { family: 'IDEM', rules: ['IDEM-5'], caughtBy: 'FUZZ', checks: ['fuzz.model'], description: 'the third start of a job that failed twice is charged twice the credits' },
   'obs-no-request-id-on-errors': { family: 'OBS', rules: ['OBS-1'], checks: ['obs.request-id-everywhere', 'obs.request-id-unique'], description: 'error responses carry no X-Request-Id' },
   'obs-reused-request-ids': { family: 'OBS', rules: ['OBS-1'], checks: ['obs.request-id-unique', 'obs.request-id-unique-run'], description: 'request ids repeat every 4 requests' },
@@ -67,6 +76,7 @@ export const FAULTS = {
   'val-pro-without-prompt': { family: 'VAL', rules: ['VAL-3'], checks: ['val.pro-needs-prompt'], description: 'pro starts without a prompt' },
   'val-transparent-mp4': { family: 'VAL', rules: ['VAL-4'], checks: ['val.combination'], description: 'transparent + mp4 is accepted' },
   'val-composition-raw': { family: 'VAL', rules: ['VAL-5'], checks: ['val.normalized'], description: 'composition is stored as sent, not normalized' },
+  'val-canvas-default-wrong': { family: 'VAL', rules: ['VAL-5'], checks: ['val.normalized'], description: 'an omitted canvas is stored as 1280×720, not the source video\'s 1920×1080 (every spelling alike)' },
   'val-rejected-start-mutates': { family: 'VAL', rules: ['VAL-6'], checks: ['val.prompt-needs-pro', 'val.pro-needs-prompt', 'val.combination'], description: "a start rejected by policy still writes its model and background to the job" },
   'life-skip-processing': { family: 'LIFE', rules: ['LIFE-1'], checks: ['life.completes.short', 'life.completes.long', 'life.completes.difficult', 'life.failed'], description: 'a start jumps created → completed with no processing state' },
   'life-output-url-early': { family: 'LIFE', rules: ['LIFE-2'], checks: ['life.completes.short', 'life.completes.long', 'life.completes.difficult', 'life.failed'], description: 'output_url appears while processing' },
@@ -74,11 +84,21 @@ export const FAULTS = {
   'life-history-duplicates': { family: 'LIFE', rules: ['LIFE-4'], checks: ['life.completes.short', 'life.completes.long', 'life.completes.difficult'], description: 'the terminal transition is recorded twice' },
   'life-no-credit-check': { family: 'LIFE', rules: ['LIFE-5'], checks: ['life.insufficient-credits'], description: 'a key without credits can start jobs' },
   'life-artifact-wrong-type': { family: 'LIFE', rules: ['LIFE-6'], checks: ['life.artifact'], description: 'artifacts are served as application/octet-stream' },
+  // SPEC §1 Usage's formula is no rule of §2: these cite none, and life.billing catches them.
+  'life-bills-rounded-down': { family: 'LIFE', rules: [], checks: ['life.billing'], description: 'billed seconds are rounded down, not up (a 1.5 s preview bills 1 s)' },
+  'life-bills-ignoring-preview': { family: 'LIFE', rules: [], checks: ['life.billing'], description: 'a start is billed for the whole video, whatever its preview_duration' },
   'schema-job-shape': { family: 'SCHEMA', rules: [], checks: ['schema.getJob', 'schema.listJobs', 'schema.tour'], description: 'job responses omit created_at and send credits_charged as a string' },
   'schema-create-shape': { family: 'SCHEMA', rules: [], checks: ['schema.createJob'], description: 'create answers send success as the string "true"' },
   'schema-start-shape': { family: 'SCHEMA', rules: [], checks: ['schema.startJob'], description: 'start answers leave out status' },
   'schema-usage-shape': { family: 'SCHEMA', rules: [], checks: ['schema.listUsageEvents'], description: 'usage events send credits as a string' },
   'schema-health-shape': { family: 'SCHEMA', rules: [], checks: ['schema.getHealth'], description: '/health answers {"status": "OK"} instead of "ok"' },
+  // LIST: SPEC §1 List and Usage, which have no rule ID of their own (AUTH-4 where another key's data shows).
+  'list-oldest-first': { family: 'LIST', rules: [], checks: ['list.newest-first'], description: 'GET /v1/jobs lists the oldest jobs first' },
+  'list-total-ignores-filter': { family: 'LIST', rules: [], checks: ['list.total'], description: 'total counts every job of the key, whatever the status filter' },
+  'list-offset-skips': { family: 'LIST', rules: [], checks: ['list.pages'], description: 'a page past the first starts one job late: each page boundary drops a job' },
+  'list-status-filter-loose': { family: 'LIST', rules: [], checks: ['list.status-filter'], description: 'the status filter matches any job that was ever in that status (its history), not only those in it now' },
+  'usage-filter-ignored': { family: 'LIST', rules: [], checks: ['list.usage-filter'], description: 'GET /v1/usage/events ignores job_id and lists every event of the key' },
+  'usage-other-keys': { family: 'LIST', rules: ['AUTH-4'], checks: ['list.usage-own-key'], description: "GET /v1/usage/events lists every key's events, another key's jobs included" },
   'load-latency': { family: 'LOAD', rules: [], description: 'every response is held back N ms (default 1000; engine option faultLatencyMs): latency thresholds fail' },
   'load-5xx-under-load': { family: 'LOAD', rules: ['ERR-3'], description: 'above 50 requests/s, one /v1 request in 4 gets 500 internal_error' },
 } as const satisfies Record<string, FaultInfo>;

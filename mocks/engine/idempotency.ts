@@ -8,7 +8,14 @@
 import { canonicalJson } from '../../contracts/replay.js';
 import type { Clock, MockResponse } from './types.js';
 
-const TTL_MS = 24 * 60 * 60 * 1000;
+/** IDEM-1: a key replays for 24 h. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * The idem-short-ttl fault's key lifetime unless the engine is given another (EngineOptions.faultIdempotencyTtlMs):
+ * long enough for a retry sent at once to replay, shorter than the quickest run of the IDEM-1 checks alone
+ * (idem.replay-start waits out its job's 300 ms of processing before idem.ttl replays).
+ */
+export const DEFAULT_FAULT_IDEMPOTENCY_TTL_MS = 150;
 
 type Entry =
   | { state: 'in_progress'; fingerprint: string; expiresAt: number }
@@ -23,7 +30,8 @@ export type Lookup =
 export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly clock: Clock, private readonly maxEntries = 100_000) {}
+  /** `ttlMs`: how long a key lives; shorter only under the idem-short-ttl fault. */
+  constructor(private readonly clock: Clock, private readonly maxEntries = 100_000, private readonly ttlMs = IDEMPOTENCY_TTL_MS) {}
 
   lookup(scope: string, key: string, fingerprint: string): Lookup {
     const id = `${scope}\u0000${key}`;
@@ -37,7 +45,7 @@ export class IdempotencyStore {
   }
 
   begin(scope: string, key: string, fingerprint: string): void {
-    this.set(`${scope}\u0000${key}`, { state: 'in_progress', fingerprint, expiresAt: this.clock.now() + TTL_MS });
+    this.set(`${scope}\u0000${key}`, { state: 'in_progress', fingerprint, expiresAt: this.clock.now() + this.ttlMs });
   }
 
   /** `holdMs`: the entry stays in progress this much longer (the original's answer is still on its way). */
@@ -45,7 +53,7 @@ export class IdempotencyStore {
     const id = `${scope}\u0000${key}`;
     const now = this.clock.now();
     if (response === null) this.entries.delete(id);
-    else this.set(id, { state: 'done', fingerprint, expiresAt: now + TTL_MS, response, readyAt: now + holdMs });
+    else this.set(id, { state: 'done', fingerprint, expiresAt: now + this.ttlMs, response, readyAt: now + holdMs });
   }
 
   private set(id: string, entry: Entry): void {

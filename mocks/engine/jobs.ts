@@ -166,19 +166,27 @@ export class JobStore {
   list(account: string, now: number, filter: { status?: JobStatus; limit: number; offset: number }): { jobs: JobRecord[]; total: number } {
     this.advanceAccount(account, now);
     const all = this.byAccount.get(account) ?? [];
+    const { faults } = this.options;
+    // list-status-filter-loose: a filter read off the history (ever in that status) instead of the current status.
+    const matches = (job: JobRecord): boolean => !filter.status || job.status === filter.status
+      || (faults.has('list-status-filter-loose') && job.history.some((h) => h.status === filter.status));
     const matching: JobRecord[] = [];
     for (let i = all.length - 1; i >= 0; i--) {
       const job = all[i] as JobRecord;
-      if (!filter.status || job.status === filter.status) matching.push(job);
+      if (matches(job)) matching.push(job);
     }
-    return { jobs: matching.slice(filter.offset, filter.offset + filter.limit), total: matching.length };
+    if (faults.has('list-oldest-first')) matching.reverse();
+    // list-offset-skips: a page past the first starts one job late, so each page boundary drops a job.
+    const from = faults.has('list-offset-skips') && filter.offset > 0 ? filter.offset + 1 : filter.offset;
+    return { jobs: matching.slice(from, from + filter.limit), total: faults.has('list-total-ignores-filter') ? all.length : matching.length };
   }
 
   events(account: string, now: number, jobId?: string): UsageEventRecord[] {
     // Charges made when a run ends appear once it has ended.
     if (this.options.chargeOnCompletion) this.advanceAccount(account, now);
-    const all = this.usage.get(account) ?? [];
-    return jobId === undefined ? all : all.filter((e) => e.job_id === jobId);
+    const { faults } = this.options;
+    const all = faults.has('usage-other-keys') ? [...this.usage.values()].flat() : this.usage.get(account) ?? [];
+    return jobId === undefined || faults.has('usage-filter-ignored') ? all : all.filter((e) => e.job_id === jobId);
   }
 
   /** An artifact by job id and signature: the signed link works without an API key (LIFE-6). */

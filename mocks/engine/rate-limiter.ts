@@ -41,6 +41,12 @@ export class RateLimiter {
     private readonly clock: Clock,
     /** rate-no-recovery fault: every throttled request keeps the bucket empty this much longer, though Retry-After says 1 s. */
     private readonly stallMs = 0,
+    /**
+     * rate-retry-after-short fault: every throttled request holds the key this long while tokens come back,
+     * and Retry-After does not say so (it names only what the bucket needs): a client that waits as told
+     * is throttled again, one that backs off past the hold recovers.
+     */
+    private readonly untoldHoldMs = 0,
   ) {}
 
   take(bucketKey: string): RateDecision {
@@ -86,6 +92,7 @@ export class RateLimiter {
     if (allowed) bucket.tokens -= 1;
     else if (this.stallMs > 0) bucket.blockedUntil = now + this.stallMs;
     else if (holdMs) bucket.blockedUntil = now + holdMs;
+    else if (this.untoldHoldMs > 0) bucket.blockedUntil = now + this.untoldHoldMs;
     const missing = Math.max(0, 1 - bucket.tokens);
     const held = !allowed && holdMs ? Math.ceil((bucket.blockedUntil - now) / 1000) : 0;
     return {

@@ -6,6 +6,7 @@
  * client's own job deadline, which the run is told (`--client-job-deadline`).
  */
 import type { Observed } from '../traffic.js';
+import { GROWTH_PERCENT, GROWTH_MIN_MS, GROWTH_MIN_WAITS, JITTER_MIN_WAITS, judgeChain, judgeJitter, type Growth, type Wait } from './backoff.js';
 import { describe, failureName, Index, isV1, MAX_ATTEMPTS, NON_RETRYABLE, retryable, sameBody, seconds, some, verdict, type Verdict } from './context.js';
 
 /** Clock reads of two processes on one machine; the waits being judged are seconds long. */
@@ -18,15 +19,6 @@ const TOLERANCE_MS = 50;
  * without a shared limiter still shows in the rest of the window.
  */
 const IN_FLIGHT_MS = 2000;
-/**
- * A backoff wait may come out this much shorter than the one before it, no more: 10 % for jitter
- * at the edges of the ranges, plus 1 s because a CPU-starved client (loaded CI) can stretch any
- * single wait by about that much. Smaller shrinks are not claimed.
- */
-const SHRINK_FACTOR = 0.9;
-const SHRINK_SLACK_MS = 1000;
-/** Delays this close together at the same attempt, three times or more, are not jittered. */
-const JITTER_SPREAD_MS = 10;
 
 const throttled = (ix: Index): Observed[] => ix.records.filter((r) => isV1(r) && r.delivered?.status === 429 && r.retryAfterUntil !== undefined);
 
@@ -74,7 +66,7 @@ export function gradeCli12(ix: Index): Verdict {
   return verdict(base.id, base.rule, base.title, { status: 'pass', message: `after each of ${answered.length} 429s no request with that key went out before Retry-After`, requests: answered.map((r) => r.seq), injections, logLines: [] });
 }
 
-interface Delay { after: Observed; next: Observed; ms: number; position: number }
+interface Delay extends Wait { after: Observed; next: Observed }
 
 /** Which deadline CLI-3 judged with: every verdict says it, so a report shows what a pass or a fail rests on. */
 function deadlineNote(told: number | undefined): string {
@@ -134,45 +126,70 @@ export function gradeCli3(ix: Index): Verdict {
     evidence.push(c[0] as Observed, c[c.length - 1] as Observed);
   }
 
-  // Delays grow (those the client chose; a Retry-After wait is CLI-2's) and are jittered. Growth is
-  // judged as "never shrinks" within a chain (a shorter wait after a longer one), which timer noise
-  // cannot fake; a constant delay shows as the same wait at the same attempt across chains (no jitter).
-  // A wait that overlaps any Retry-After of the same key may be the shared limiter's (CLI-12), not the backoff.
+  // Delays grow and are jittered (judged in backoff.ts on the waits the client chose). A wait after a
+  // 429 is the server's (CLI-2); one that overlaps any Retry-After of the same key may be the shared
+  // limiter's (CLI-12): both are left out, and what cannot be judged is said to be so.
   const windows = throttled(ix).map((t) => ({ key: t.key, from: t.endedAt ?? t.arrivedAt, until: t.retryAfterUntil as number }));
-  const delays: Delay[] = [];
+  const waits: Delay[] = [];
+  const waitsOf = new Map<Observed[], Delay[]>();
+  let afterThrottle = 0;
   let limited = 0;
   for (const c of chains) {
+    const own: Delay[] = [];
     for (let i = 0; i + 1 < c.length; i++) {
       const after = c[i] as Observed;
       const next = c[i + 1] as Observed;
-      if (after.delivered?.status === 429) continue;
       const from = after.endedAt ?? after.arrivedAt;
-      if (windows.some((w) => w.key === next.key && from < w.until && next.arrivedAt > w.from)) { limited++; continue; }
-      delays.push({ after, next, ms: next.arrivedAt - from, position: i + 1 });
+      const throttledBefore = after.delivered?.status === 429;
+      const overlapped = !throttledBefore && windows.some((w) => w.key === next.key && from < w.until && next.arrivedAt > w.from);
+      if (throttledBefore) afterThrottle++;
+      if (overlapped) limited++;
+      own.push({ after, next, ms: next.arrivedAt - from, position: i + 1, dictated: throttledBefore || overlapped });
     }
+    waitsOf.set(c, own);
+    waits.push(...own);
   }
-  if (limited > 0) notes.push(`${limited} retry wait(s) overlapped a Retry-After of the same key and were left out of the growth and jitter comparison`);
+  if (afterThrottle + limited > 0) notes.push(`left out of the growth and jitter comparison: ${afterThrottle} wait(s) after a 429 (Retry-After's, CLI-2) and ${limited} that overlapped a Retry-After of the same key (the shared limiter's, CLI-12)`);
+  const grown: Extract<Growth<Delay>, { judged: true }>[] = [];
+  const tooShort: string[] = [];
   for (const c of chains) {
-    const own = delays.filter((d) => c.includes(d.after));
-    for (let i = 1; i < own.length; i++) {
-      const prev = own[i - 1] as Delay;
-      const cur = own[i] as Delay;
-      if (cur.ms < prev.ms * SHRINK_FACTOR - SHRINK_SLACK_MS) {
-        problems.push(`delays shrink: ${seconds(prev.ms)} before #${prev.next.seq}, then ${seconds(cur.ms)} before #${cur.next.seq}`);
-        evidence.push(prev.after, prev.next, cur.next);
-      }
+    const judged = judgeChain(waitsOf.get(c) ?? []);
+    for (const [prev, cur] of judged.shrinks) {
+      problems.push(`delays shrink: ${seconds(prev.ms)} before #${prev.next.seq}, then ${seconds(cur.ms)} before #${cur.next.seq}`);
+      evidence.push(prev.after, prev.next, cur.next);
+    }
+    if (!judged.growth.judged) {
+      if (judged.growth.tooShort) tooShort.push(`${describe(c[0] as Observed)}: ${judged.growth.why}`);
+      continue;
+    }
+    grown.push(judged.growth);
+    if (!judged.growth.grows) {
+      const own = judged.growth.own;
+      problems.push(`delays do not grow: ${describe(c[0] as Observed)} was retried after ${own.map((d) => seconds(d.ms)).join(', ')} (before ${own.map((d) => `#${d.next.seq}`).join(', ')}), the longest not clearly above the first (${GROWTH_PERCENT} % and ${GROWTH_MIN_MS} ms more)`);
+      evidence.push(c[0] as Observed, ...own.map((d) => d.next));
     }
   }
-  const byPosition = new Map<number, Delay[]>();
-  for (const d of delays) byPosition.set(d.position, [...(byPosition.get(d.position) ?? []), d]);
-  for (const [position, list] of byPosition) {
-    if (list.length < 3) continue;
-    const ms = list.map((d) => d.ms);
-    if (Math.max(...ms) - Math.min(...ms) < JITTER_SPREAD_MS) {
+  const jitter = judgeJitter(waits);
+  if (jitter.judged) {
+    for (const { position, waits: list } of jitter.flat) {
+      const ms = list.map((d) => d.ms);
       problems.push(`no jitter: ${list.length} retries after attempt ${position} all waited ${seconds(Math.min(...ms))}–${seconds(Math.max(...ms))}`);
       evidence.push(...list.slice(0, 3).map((d) => d.next));
     }
   }
+  const mostOwn = Math.max(0, ...[...waitsOf.values()].map((list) => list.filter((d) => !d.dictated).length));
+  const spread = (list: Delay[]): string => `${seconds(Math.min(...list.map((d) => d.ms)))}–${seconds(Math.max(...list.map((d) => d.ms)))}`;
+  notes.push(
+    grown.length > 0
+      ? `growth: judged on ${grown.length} chain(s) with ${GROWTH_MIN_WAITS}+ waits of the client's own, first → longest: ${grown.slice(0, 3).map((g) => `${seconds(g.first.ms)} → ${seconds(g.longest.ms)}`).join('; ')}`
+      : tooShort.length > 0 ? `growth: not judged, ${some(tooShort)}`
+      : `growth: not judged, no chain had ${GROWTH_MIN_WAITS} waits of the client's own (at most ${mostOwn}); a chain of ${GROWTH_MIN_WAITS}+ retries after 5xx, drops or timeouts, clear of any Retry-After, would judge it`,
+    jitter.judged
+      ? `jitter: judged across chains, waits before ${jitter.positions.map((p) => `retry ${p.position}: ${spread(p.waits)} over ${p.waits.length} chains (${some(p.waits.map((d) => `${(d.ms / 1000).toFixed(3)} s before #${d.next.seq}`), 6)})`).join('; ')}`
+      : `jitter: not judged, ${jitter.why}; ${JITTER_MIN_WAITS}+ chains retried as often after 5xx, drops or timeouts would judge it`,
+  );
+  const growthShort = grown.length > 0 ? `growing in ${grown.length} chain(s) of ${GROWTH_MIN_WAITS}+ own waits` : 'growth not judged (see notes)';
+  const jitterShort = jitter.judged ? `jittered before retry ${jitter.positions.map((p) => p.position).join(', ')}` : 'jitter not judged (see notes)';
 
   // 400, 401, 402, 404, 409, 415 and 422 are not sent again unchanged.
   for (const r of refusals) {
@@ -190,7 +207,7 @@ export function gradeCli3(ix: Index): Verdict {
   notes = [...notes, ...retried.slice(0, 8).map((c) => `${describe(c[0] as Observed)}: ${c.length} attempts, delays ${c.slice(1).map((n, i) => seconds(n.arrivedAt - ((c[i] as Observed).endedAt ?? (c[i] as Observed).arrivedAt))).join(', ')}`)];
   return verdict(base.id, base.rule, base.title, {
     status: 'pass',
-    message: `${failures.length ? `${failures.length} transient failures all retried${pastDeadline ? ` or left past the job deadline (${pastDeadline})` : ''} (${retried.length} chains, at most ${longest} attempts, waits never shrinking, jittered)` : 'no transient failure'}; ${refusals.length ? `${refusals.length} refusals (${[...new Set(refusals.map((r) => r.delivered?.status))].join(', ')}) not repeated unchanged` : 'no refusal to judge'}`,
+    message: `${failures.length ? `${failures.length} transient failures all retried${pastDeadline ? ` or left past the job deadline (${pastDeadline})` : ''} (${retried.length} chains, at most ${longest} attempts, waits never shrinking, ${growthShort}, ${jitterShort})` : 'no transient failure'}; ${refusals.length ? `${refusals.length} refusals (${[...new Set(refusals.map((r) => r.delivered?.status))].join(', ')}) not repeated unchanged` : 'no refusal to judge'}`,
     requests: [...failures, ...refusals].map((r) => r.seq), injections, logLines: [], notes,
   });
 }

@@ -1,5 +1,7 @@
 /** What certify prints: one line per check as it finishes (grouped by family), then the verdict table. */
+import { incompleteLines, VERDICT_TEXT } from '../../core/reports/completeness.js';
 import { describeRateLimit } from '../../core/reports/rate-limit.js';
+import { gateLines } from '../../core/reports/gates.js';
 import { describeTransport } from '../../core/reports/transport.js';
 import { describeReportPaths, type ReportPaths } from '../../core/reports/write.js';
 import type { CheckResult, Compliance } from '../../core/results.js';
@@ -34,10 +36,12 @@ export function createConsole(opts: { quiet: boolean; color: boolean; redact: (s
       for (const [f, n] of Object.entries(s.by_family)) out(`${f.padEnd(8)} ${String(n.pass).padStart(4)} ${String(n.fail).padStart(4)} ${String(n.error).padStart(5)} ${String(n.skip).padStart(4)}\n`);
       for (const c of doc.clips) out(`clip ${c.label}: ${c.status ?? '?'} in ${c.processing_ms !== undefined ? (c.processing_ms / 1000).toFixed(1) : '?'} s, ${c.credits ?? '?'} credits\n`);
       if (doc.rate_limit) out(`rate limit: ${describeRateLimit(doc.rate_limit)}\n`);
-      const verdict = doc.verdict === 'pass' ? paint('32;1', 'PASS') : doc.verdict === 'interrupted' ? paint('33;1', 'INTERRUPTED') : paint('31;1', 'FAIL');
+      const verdict = paint(doc.verdict === 'pass' ? '32;1' : doc.verdict === 'fail' ? '31;1' : '33;1', VERDICT_TEXT[doc.verdict]);
       const unfinished = s.unfinished ? ` (${s.unfinished} unfinished)` : '';
       const blocked = s.blocked ? ` (${s.blocked} blocked: a key stayed throttled, RATE-3)` : '';
       out(`\nverdict ${verdict}: ${s.total} checks, ${s.pass} passed, ${s.fail} failed, ${s.error} errored${blocked}${unfinished}, ${s.skip} skipped (${s.gating_failures} gating), ${s.requests} requests in ${(doc.duration_ms / 1000).toFixed(1)} s\n`);
+      for (const line of incompleteLines(doc)) out(`  incomplete: ${line}\n`);
+      for (const line of gateLines(doc)) out(`  gates: ${line}\n`);
       if (doc.transport.failed > 0) out(`transport: ${describeTransport(doc.transport)}\n`);
       out(describeReportPaths(paths));
     },

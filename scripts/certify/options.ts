@@ -15,6 +15,9 @@ import { readConfigFile, readEnv, readFlags, type Values } from './settings.js';
 import { parseFuzzPath } from '../../suites/fuzz/budget.js';
 import { FUZZ_CHECKS } from '../../suites/fuzz/catalogue.js';
 import { checkThresholds } from '../load/options.js';
+import { readBaseline } from './baseline-file.js';
+import type { GateOptions } from './gates.js';
+import type { ClipInput } from './clips.js';
 
 export { SELECTABLE_FAMILIES } from './families.js';
 
@@ -23,7 +26,8 @@ export interface CertifyFlags {
   apiKey?: string;
   altApiKey?: string;
   brokeApiKey?: string;
-  videoUrl?: string[];
+  /** `[label=]URL`, `label[duration=…,width=…,height=…]=URL`, or (as a library call) a clip object. */
+  videoUrl?: (string | ClipInput)[];
   failingVideoUrl?: string;
   profile?: string;
   only?: string;
@@ -41,16 +45,22 @@ export interface CertifyFlags {
   quiet?: boolean;
   maxDuration?: string;
   burstMax?: string;
+  idempotencyProbeAfter?: string;
   concurrency?: string;
   promptPolicy?: string;
+  probeCredentialsInUrl?: boolean;
   mockFault?: string[];
   mockVariant?: string[];
   mockTransport?: string;
+  baseline?: string;
+  baselineUpdate?: boolean;
 }
 
 export interface Selection { only: string[]; skip: string[] }
 
 export interface CertifyOptions {
+  /** Only these checks of the registry, by id (jobcert replay); the selection still applies. */
+  checks?: string[];
   run: Omit<RunConfig, 'target' | 'embedded' | 'keys' | 'videos' | 'failingVideo' | 'logSource' | 'deadlineAt'> & Partial<Pick<RunConfig, 'failingVideo'>>;
   /** Seconds a run may take (--max-duration); the deadline is set when it starts. */
   maxDurationS: number;
@@ -67,28 +77,18 @@ export interface CertifyOptions {
   /** The LOAD family's permission and gates (full profile). */
   load: { allowLoad: boolean; productionHosts?: string[]; thresholds?: string[]; keys: string[] };
   mock: { faults: string[]; variants: string[]; transport: 'http' | 'msw' };
+  /** --baseline (and --baseline-update) and the config file's `waivers`: which failures gate (core/gates/). */
+  gates?: GateOptions;
 }
 
 /** Defaults of --max-duration: a quick run fits a CI job's step, a full one a staging certification. */
 export const MAX_DURATION_DEFAULT_S = { quick: 600, full: 1800 } as const;
 
+/** Defaults of --idempotency-probe-after: a quick run proves its own length, a full one two minutes at least. */
+export const IDEMPOTENCY_PROBE_AFTER_DEFAULT_S = { quick: 0, full: 120 } as const;
+
 /** Whole numbers past validation are read as such; `read` in settings.ts already bounded them. */
 const int = (v: number | undefined, fallback: number): number => (v === undefined ? fallback : v);
-
-function parseClips(values: string[]): Clip[] {
-  const clips = values.map((v, i) => {
-    const m = /^([A-Za-z][\w-]{0,31})=(.+)$/.exec(v);
-    const clip = m ? { label: m[1] as string, url: m[2] as string } : { label: values.length === 1 ? 'default' : `clip${i + 1}`, url: v };
-    if (!/^https?:\/\/[^\s/]+/i.test(clip.url) || !URL.canParse(clip.url)) {
-      throw new UsageError(`--video-url ${JSON.stringify(v).slice(0, 200)}: expected [label=]URL with an http or https URL (with its scheme)`);
-    }
-    return clip;
-  });
-  const labels = clips.map((c) => c.label);
-  const dupe = labels.find((l, i) => labels.indexOf(l) !== i);
-  if (dupe) throw new UsageError(`--video-url: the label "${dupe}" is used twice`);
-  return clips;
-}
 
 function parseSelection(name: string, raw: string[] | undefined): string[] {
   if (raw === undefined) return [];
@@ -129,6 +129,12 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
   const keys = [merged.apiKey, merged.altApiKey, merged.brokeApiKey].filter((k): k is string => k !== undefined);
   if (new Set(keys).size !== keys.length) throw new UsageError('--api-key, --alt-api-key and --broke-api-key must differ');
   const selection = { only: parseSelection('--only', merged.only), skip: parseSelection('--skip', merged.skip) };
+  if (merged.baselineUpdate && merged.baseline === undefined) throw new UsageError('--baseline-update needs --baseline FILE: the file to write');
+  const baseline = merged.baseline === undefined ? undefined : readBaseline(resolve(merged.baseline), Boolean(merged.baselineUpdate));
+  const gates: GateOptions = {
+    ...(merged.baseline !== undefined ? { baseline: { file: merged.baseline, ...(baseline ? { doc: baseline } : {}), update: Boolean(merged.baselineUpdate) } } : {}),
+    waivers: 'waivers' in file ? file.waivers ?? [] : [],
+  };
   const logSource = merged.logSource === undefined ? undefined : parseLogSource(merged.logSource);
   if (merged.fuzzPath !== undefined && !parseFuzzPath(merged.fuzzPath)) {
     throw new UsageError(`--fuzz-path ${JSON.stringify(merged.fuzzPath).slice(0, 120)}: expected <check id>:<path> as a failing run prints it, e.g. fuzz.invalid:37:2:1 (checks: ${FUZZ_CHECKS.join(', ')})`);
@@ -145,14 +151,17 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
       requestTimeoutMs: int(merged.requestTimeout, 10_000),
       concurrency: int(merged.concurrency, 6),
       burstMax: int(merged.burstMax, 5000),
+      idempotencyProbeAfterS: merged.idempotencyProbeAfter ?? IDEMPOTENCY_PROBE_AFTER_DEFAULT_S[profile],
       promptPolicy: (merged.promptPolicy ?? 'required') as 'required' | 'off',
+      ...(merged.probeCredentialsInUrl ? { probeCredentialsInUrl: true } : {}),
       seed,
       ...(Object.keys(fuzz).length > 0 ? { fuzz } : {}),
       ...(merged.failingVideoUrl ? { failingVideo: merged.failingVideoUrl } : {}),
     },
     ...(target !== undefined ? { target } : {}),
     keys: { primary: merged.apiKey, alt: merged.altApiKey, broke: merged.brokeApiKey },
-    ...(merged.videoUrl?.length ? { videos: parseClips(merged.videoUrl) } : {}),
+    // Read, labelled and their facts checked by settings.ts (clips.ts), whichever source gave them.
+    ...(merged.videoUrl?.length ? { videos: merged.videoUrl } : {}),
     ...(logSource ? { logSource } : {}),
     selection,
     strict: Boolean(merged.strict),
@@ -165,5 +174,6 @@ export function resolveOptions(flags: CertifyFlags, env: NodeJS.ProcessEnv = pro
       ...(merged.productionHosts ? { productionHosts: merged.productionHosts } : {}), ...(merged.thresholds ? { thresholds: merged.thresholds } : {}),
     },
     mock: { faults, variants, transport },
+    gates,
   };
 }

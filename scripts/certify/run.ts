@@ -9,13 +9,19 @@
 // The mock's modules by name, not mocks/index.js: that one brings msw, which only an in-process run needs (target.ts).
 import { DEFAULT_ACCOUNTS } from '../../mocks/engine/accounts.js';
 import { DEFAULT_PROCESSING_MS } from '../../mocks/engine/engine.js';
-import type { RunConfig } from '../../suites/lib/config.js';
+import { SOURCE_SIZE, videoSeconds } from '../../mocks/engine/jobs.js';
+import type { Clip, RunConfig } from '../../suites/lib/config.js';
 import { redactor } from '../../suites/lib/redact.js';
 import { createConsole, type Console } from './console.js';
 import type { CertifyOptions } from './options.js';
 import { pointLatest, prepareReportDir } from './report-dir.js';
 import { writeReports } from './reports/write.js';
-import { checkResult, isGatingFailure, selects, summarize, transportSummary, withDerivedChecks, type CheckResult, type Compliance } from './results.js';
+import { checkResult, REPORT_VERSION, selects, summarize, transportSummary, withDerivedChecks, type CheckResult, type Compliance } from './results.js';
+import { completeness, verdictOf } from '../../core/verdict.js';
+import { provenanceOf } from './provenance.js';
+import { gatesOf, markGates, waivedRules } from '../../core/gates/apply.js';
+import { gateInputsOf, updateBaselineFile } from './gates.js';
+import type { RunTraffic } from '../../core/reports/traffic.js';
 import { registeredChecks, runChecks, RunSession, type CheckDefinition } from '../../suites/index.js';
 import { bringUpTarget, MSW_TARGET, unreachable, type Target } from './target.js';
 import { committedPactRules, verifyPacts } from '../../pact/verify.js';
@@ -27,14 +33,21 @@ import { productionHosts, refuseProduction } from '../../load/guards.js';
 import { UsageError } from '../cli-errors.js';
 
 
-export const EXIT = { pass: 0, fail: 1, usage: 2, unreachable: 3, SIGINT: 130, SIGTERM: 143 } as const;
+/** incomplete (4): nothing gating failed, but the run did not judge what it claims (core/verdict.ts). */
+export const EXIT = { pass: 0, fail: 1, usage: 2, unreachable: 3, incomplete: 4, SIGINT: 130, SIGTERM: 143 } as const;
 
-/** Mock media (SPEC §3): the vendor's advice of a short, a long and a difficult clip. */
-export const EMBEDDED_CLIPS = [
+/**
+ * The facts the embedded mock's media convention gives a clip (SPEC §3: `duration=N` lasts N seconds, 10 by
+ * default; every source is 1920×1080); facts the user declared stay as declared.
+ */
+export const withMockFacts = (clip: Clip): Clip => ({ duration: videoSeconds(clip.url), width: SOURCE_SIZE.width, height: SOURCE_SIZE.height, ...clip });
+
+/** Mock media (SPEC §3): the vendor's advice of a short, a long and a difficult clip, with the facts the convention gives them. */
+export const EMBEDDED_CLIPS: Clip[] = [
   { label: 'short', url: 'https://media.example.com/clips/short.mp4?duration=5' },
   { label: 'long', url: 'https://media.example.com/clips/long.mp4?duration=45' },
   { label: 'difficult', url: 'https://media.example.com/clips/difficult-hair-and-glass.mp4?duration=20' },
-];
+].map(withMockFacts);
 export const EMBEDDED_FAILING_CLIP = 'https://media.example.com/clips/fail-corrupt.mp4';
 
 /** Checks end themselves at the deadline; this backstop ends the run if one does not. */
@@ -140,7 +153,8 @@ function configFor(opts: CertifyOptions, target: Pick<Target, 'url' | 'logSource
     deadlineAt: startedAt.getTime() + opts.maxDurationS * 1000,
     embedded: embedded ? { transport: opts.mock.transport, faults: opts.mock.faults, variants: opts.mock.variants, processingMs: DEFAULT_PROCESSING_MS } : null,
     keys: Object.fromEntries(Object.entries(keysOf(opts)).filter(([, v]) => v !== undefined)) as RunConfig['keys'],
-    videos: opts.videos ?? EMBEDDED_CLIPS,
+    // The embedded mock's media are known (SPEC §3); a remote target's only as far as the user declared them.
+    videos: opts.videos ? (embedded ? opts.videos.map(withMockFacts) : opts.videos) : EMBEDDED_CLIPS,
     ...(failingVideo !== undefined ? { failingVideo } : {}),
     ...(logSource ? { logSource } : {}),
   };
@@ -157,7 +171,7 @@ export function plannedChecks(opts: CertifyOptions): CheckDefinition[] {
  * checks and stages, and return the compliance document (no report written,
  * no exit): `certify` and the vitest adapter both drive this.
  */
-export async function runCertification(opts: CertifyOptions, version: string, hooks: RunHooks): Promise<{ doc: Compliance; stop: Stop | undefined } | { unreachable: string }> {
+export async function runCertification(opts: CertifyOptions, version: string, hooks: RunHooks): Promise<{ doc: Compliance; stop: Stop | undefined; traffic: RunTraffic } | { unreachable: string }> {
   const startedAt = new Date();
   const t0 = performance.now();
   const embedded = opts.target === undefined;
@@ -179,7 +193,7 @@ export async function runCertification(opts: CertifyOptions, version: string, ho
     let selected: CheckDefinition[] = [];
     const loadErrors: string[] = [];
     try {
-      selected = registeredChecks(config).filter((c) => selects(opts.selection, c.family, c.rules));
+      selected = registeredChecks(config).filter((c) => selects(opts.selection, c.family, c.rules) && (opts.checks === undefined || opts.checks.includes(c.id)));
     } catch (err) {
       loadErrors.push(redact(err instanceof Error ? err.message : String(err)));
     }
@@ -213,21 +227,29 @@ export async function runCertification(opts: CertifyOptions, version: string, ho
       // Filed under SCHEMA, a family every report draws: the run's own machinery failed, not a provider rule.
       checks.push({ ...checkResult({ id: 'harness.load', rules: [], title: 'every suite declared its checks', status: 'error', message: loadErrors.join('; ') }), family: 'SCHEMA' });
     }
+    // A baseline and waivers decide which failures gate (core/gates/) before anything counts them.
+    const gates = gateInputsOf(opts.gates, config.target, startedAt);
+    if (gates) markGates(checks, gates);
     const summary = summarize(checks, opts.strict);
     // Discovery's requests count where no check carried them.
     if (ran.rateProfile && !checks.some((c) => c.id === 'rate.burst' && c.requests > 0)) summary.requests += ran.rateProfile.sent;
-    const gatingFailure = checks.some((c) => isGatingFailure(c, opts.strict)) || checks.length === 0;
+    // OBS-4 is a MUST "when a log source is configured": without one it asks nothing of the provider.
+    const complete = completeness(checks, opts.selection, config.logSource ? {} : { 'OBS-4': 'no log source configured (SPEC: MUST when a log source is configured); give --log-source to judge it' }, gates ? waivedRules(gates) : undefined);
+    const shownTarget = embedded && opts.mock.transport === 'msw' ? 'embedded mock (in-process)' : target.url;
     const doc: Compliance = {
-      tool: 'jobcert', version, target: embedded && opts.mock.transport === 'msw' ? 'embedded mock (in-process)' : target.url, profile: config.profile, strict: opts.strict,
+      tool: 'jobcert', version, report_version: REPORT_VERSION, target: shownTarget, profile: config.profile, strict: opts.strict,
       started_at: startedAt.toISOString(), duration_ms: Math.round(performance.now() - t0),
-      verdict: stop?.kind === 'signal' ? 'interrupted' : gatingFailure ? 'fail' : 'pass',
+      verdict: verdictOf(checks, complete, opts.strict, stop?.kind === 'signal'),
+      completeness: complete,
+      provenance: provenanceOf(opts, config, version, shownTarget, startedAt, new Date()),
       summary, clips: checks.flatMap((c) => (c.clip ? [c.clip] : [])),
       ...(ran.rateProfile ? { rate_limit: ran.rateProfile } : {}),
       transport: transportSummary(checks),
       checks,
+      ...(gates ? { gates: gatesOf(checks, complete, gates) } : {}),
       ...(load && 'results' in load ? { load: load.results } : {}),
     };
-    return { doc, stop };
+    return { doc, stop, traffic: { entries: session.traffic(), complete: true } };
   } finally {
     await target.close();
   }
@@ -254,11 +276,13 @@ export async function certify(opts: CertifyOptions, version: string): Promise<nu
       ui.error(`jobcert: ${run.unreachable}`);
       return EXIT.unreachable;
     }
-    const paths = await writeReports(run.doc, dir, redact);
+    // The verdict stays the one judged against the baseline as it was; the reports say what the update changed.
+    updateBaselineFile(run.doc, opts.gates, run.stop?.kind === 'signal');
+    const paths = await writeReports(run.doc, dir, redact, run.traffic);
     if (opts.out === undefined) pointLatest(dir);
     ui.final(run.doc, paths);
     if (run.stop?.kind === 'signal') return EXIT[run.stop.signal];
-    return run.doc.verdict === 'pass' ? EXIT.pass : EXIT.fail;
+    return EXIT[run.doc.verdict === 'interrupted' ? 'fail' : run.doc.verdict];
   } finally {
     interrupt.dispose();
   }

@@ -9,6 +9,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../cli-errors.js';
+import type { Waiver } from '../../core/gates/model.js';
+import { readWaivers, WaiversSchema } from './waivers.js';
+import type { Clip } from '../../suites/lib/config.js';
+import { CLIP_SYNTAX, ClipsFileSchema, parseClips } from './clips.js';
 
 type Kind =
   | { type: 'string' }
@@ -18,7 +22,9 @@ type Kind =
   | { type: 'boolean' }
   | { type: 'enum'; values: readonly string[] }
   /** `split`: how one string (a flag or an env var) holds several values; `secret`: its items are keys. */
-  | { type: 'list'; split: RegExp; secret?: boolean };
+  | { type: 'list'; split: RegExp; secret?: boolean }
+  /** Clips with their declared facts (clips.ts): strings split at white space, or the config file's objects. */
+  | { type: 'clips' };
 
 /** `attr`: commander's name for a repeatable flag named in the singular (--threshold → threshold). */
 interface Setting { flag: string; env: string; kind: Kind; doc: string; attr?: string }
@@ -30,12 +36,14 @@ export const SETTINGS = {
   apiKey: { flag: '--api-key', env: 'JOBCERT_API_KEY', kind: { type: 'secret' }, doc: 'primary key (required with target)' },
   altApiKey: { flag: '--alt-api-key', env: 'JOBCERT_ALT_API_KEY', kind: { type: 'secret' }, doc: 'a key of another account: AUTH-4, RATE-4, IDEM-4' },
   brokeApiKey: { flag: '--broke-api-key', env: 'JOBCERT_BROKE_API_KEY', kind: { type: 'secret' }, doc: 'a key with no credits: LIFE-5' },
-  videoUrl: { flag: '--video-url', env: 'JOBCERT_VIDEO_URL', kind: { type: 'list', split: /\s+/ }, doc: 'clips the provider can process, [label=]URL' },
+  videoUrl: { flag: '--video-url', env: 'JOBCERT_VIDEO_URL', kind: { type: 'clips' }, doc: 'clips the provider can process, [label=]URL; with facts label[duration=SECONDS,width=PX,height=PX]=URL (or {label, url, duration, width, height} in the file): duration judges billing, width and height the default canvas' },
   failingVideoUrl: { flag: '--failing-video-url', env: 'JOBCERT_FAILING_VIDEO_URL', kind: { type: 'url' }, doc: 'a source that fails processing' },
   profile: { flag: '--profile', env: 'JOBCERT_PROFILE', kind: { type: 'enum', values: ['quick', 'full'] }, doc: 'quick (PR gate) or full (staging certification)' },
   only: { flag: '--only', env: 'JOBCERT_ONLY', kind: { type: 'list', split: /,/ }, doc: 'families or rule IDs to run' },
   skip: { flag: '--skip', env: 'JOBCERT_SKIP', kind: { type: 'list', split: /,/ }, doc: 'families or rule IDs to leave out' },
   strict: { flag: '--strict', env: 'JOBCERT_STRICT', kind: { type: 'boolean' }, doc: 'SHOULD rules gate too' },
+  baseline: { flag: '--baseline', env: 'JOBCERT_BASELINE', kind: { type: 'string' }, doc: 'a baseline of known failures (contracts/baseline.schema.json): only new failures gate, an entry past its expires gates again' },
+  baselineUpdate: { flag: '--baseline-update', env: 'JOBCERT_BASELINE_UPDATE', kind: { type: 'boolean' }, doc: 'rewrite the --baseline file from this run: new failures added, fixed ones dropped, reason/ticket/expires/first_seen kept' },
   jobTimeout: { flag: '--job-timeout', env: 'JOBCERT_JOB_TIMEOUT', kind: n(1, 3600), doc: 'seconds a started job may take' },
   requestTimeout: { flag: '--request-timeout', env: 'JOBCERT_REQUEST_TIMEOUT', kind: n(100, 300_000), doc: 'milliseconds per request' },
   seed: { flag: '--seed', env: 'JOBCERT_SEED', kind: n(0, 2_147_483_646, true), doc: 'fast-check seed of the fuzz checks' },
@@ -46,8 +54,10 @@ export const SETTINGS = {
   out: { flag: '--out', env: 'JOBCERT_OUT', kind: { type: 'string' }, doc: 'report directory' },
   maxDuration: { flag: '--max-duration', env: 'JOBCERT_MAX_DURATION', kind: n(10, 86_400), doc: 'seconds the whole run may take' },
   burstMax: { flag: '--burst-max', env: 'JOBCERT_BURST_MAX', kind: n(10, 100_000, true), doc: 'requests the rate-limit discovery may send' },
+  idempotencyProbeAfter: { flag: '--idempotency-probe-after', env: 'JOBCERT_IDEMPOTENCY_PROBE_AFTER', kind: n(0, 86_400), doc: 'IDEM-1 (keys live 24 h): replay the run\'s keyed requests at its end no sooner than this many seconds after their first answer, within --max-duration (default 0 quick: the run\'s length; 120 full)' },
   concurrency: { flag: '--concurrency', env: 'JOBCERT_CONCURRENCY', kind: n(1, 64, true), doc: 'checks that run at once' },
   promptPolicy: { flag: '--prompt-policy', env: 'JOBCERT_PROMPT_POLICY', kind: { type: 'enum', values: ['required', 'off'] }, doc: 'VAL-3: whether the provider requires a prompt for pro' },
+  probeCredentialsInUrl: { flag: '--probe-credentials-in-url', env: 'JOBCERT_PROBE_CREDENTIALS_IN_URL', kind: { type: 'boolean' }, doc: 'AUTH-2: against a remote target, also send the no-credit key (--broke-api-key) in the query and a cookie, where access logs may keep it (loopback targets: always)' },
   quiet: { flag: '--quiet', env: 'JOBCERT_QUIET', kind: { type: 'boolean' }, doc: 'only the verdict table and report paths' },
   shuffle: { flag: '--shuffle', env: 'JOBCERT_SHUFFLE', kind: { type: 'boolean' }, doc: 'start the checks in a random order (with --seed, a given one): they must not depend on order' },
   // LOAD (certify --profile full, and jobcert load): the same keys in the same file.
@@ -70,7 +80,8 @@ export const SETTINGS = {
 export type SettingName = keyof typeof SETTINGS;
 export type Values = { [K in SettingName]?: (typeof SETTINGS)[K]['kind']['type'] extends 'number' ? number
   : (typeof SETTINGS)[K]['kind']['type'] extends 'boolean' ? boolean
-  : (typeof SETTINGS)[K]['kind']['type'] extends 'list' ? string[] : string };
+  : (typeof SETTINGS)[K]['kind']['type'] extends 'list' ? string[]
+  : (typeof SETTINGS)[K]['kind']['type'] extends 'clips' ? Clip[] : string };
 
 /** What a valid value is, in the words of the error message. */
 function expected(kind: Kind): string {
@@ -81,6 +92,7 @@ function expected(kind: Kind): string {
     case 'url': return 'an http or https URL (with its scheme, e.g. https://staging.example.com)';
     case 'secret': return 'a key without white space or control characters';
     case 'list': return 'a string or a list of strings';
+    case 'clips': return `clips, ${CLIP_SYNTAX}`;
     case 'string': return 'a string';
   }
 }
@@ -92,6 +104,7 @@ function fileSchema(kind: Kind): z.ZodType {
     case 'boolean': return z.boolean();
     case 'enum': return z.enum(kind.values as [string, ...string[]]);
     case 'list': return z.union([z.string().min(1), z.array(z.string().min(1))]);
+    case 'clips': return ClipsFileSchema;
     default: return z.string();
   }
 }
@@ -99,6 +112,8 @@ function fileSchema(kind: Kind): z.ZodType {
 /** The config file's schema, built from SETTINGS (issue 12 ships its JSON Schema). */
 export const ConfigFileSchema = z.strictObject({
   $schema: z.string().optional(),
+  // The config file's own key: a list of waivers has no flag or environment variable.
+  waivers: WaiversSchema.optional(),
   ...Object.fromEntries(Object.entries(SETTINGS).map(([name, s]) => [name, fileSchema(s.kind).optional().describe(s.doc)])),
 });
 
@@ -123,6 +138,10 @@ function read(name: SettingName, raw: unknown, origin: string): unknown {
     case 'enum':
       if (typeof raw !== 'string' || !kind.values.includes(raw)) bad();
       return raw;
+    case 'clips': {
+      const items: unknown[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/\s+/) : [raw];
+      return parseClips(items.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== ''), origin);
+    }
     case 'list': {
       const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(kind.split) : bad();
       const clean = (items as unknown[]).map((v) => (typeof v === 'string' ? v.trim() : bad())).filter(Boolean);
@@ -153,7 +172,7 @@ function read(name: SettingName, raw: unknown, origin: string): unknown {
 }
 
 /** The config file, checked against ConfigFileSchema; errors name the file and the key. */
-export function readConfigFile(path: string): Values {
+export function readConfigFile(path: string): Values & { waivers?: Waiver[] } {
   if (!existsSync(path)) throw new UsageError(`--config ${path}: no such file`);
   let parsed: unknown;
   try {
@@ -162,18 +181,20 @@ export function readConfigFile(path: string): Values {
     throw new UsageError(`--config ${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--config ${path}: expected a JSON object of settings`);
+  // Waivers first, by their own checks: a union's zod message would not say which waiver is wrong, or how.
+  const waivers = 'waivers' in parsed ? readWaivers((parsed as Record<string, unknown>).waivers, `--config ${path}: waivers`) : undefined;
   const checked = ConfigFileSchema.safeParse(parsed);
   if (!checked.success) {
     // A misspelt key first: it is the likelier mistake, and its value's error would mislead.
-    const issue = checked.error.issues.find((i) => i.code === 'unrecognized_keys') ?? checked.error.issues[0];
-    if (issue?.code === 'unrecognized_keys') throw new UsageError(`--config ${path}: unknown key "${issue.keys[0]}" (known: ${Object.keys(SETTINGS).join(', ')})`);
+    const issue = checked.error.issues.find((i) => i.code === 'unrecognized_keys' && i.path.length === 0) ?? checked.error.issues[0];
+    if (issue?.code === 'unrecognized_keys' && issue.path.length === 0) throw new UsageError(`--config ${path}: unknown key "${issue.keys[0]}" (known: ${Object.keys(SETTINGS).join(', ')})`);
     const key = String(issue?.path[0] ?? '');
     if (key in SETTINGS) read(key as SettingName, (parsed as Record<string, unknown>)[key], `--config ${path}: key "${key}"`);
     throw new UsageError(`--config ${path}: key "${key}": ${issue?.message ?? 'invalid'}`);
   }
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(parsed)) if (key !== '$schema') out[key] = read(key as SettingName, value, `--config ${path}: key "${key}"`);
-  return out as Values;
+  for (const [key, value] of Object.entries(parsed)) if (key !== '$schema' && key !== 'waivers') out[key] = read(key as SettingName, value, `--config ${path}: key "${key}"`);
+  return { ...(out as Values), ...(waivers ? { waivers } : {}) };
 }
 
 /** The JOBCERT_* variables that are set; an empty one counts as unset. */

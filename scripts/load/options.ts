@@ -86,14 +86,8 @@ function parseScenarios(raw: string[] | undefined): { scenarios: ScenarioName[];
   return { scenarios: [...new Set(raw.filter((s) => s !== 'limiter'))] as ScenarioName[], limiter: raw.includes('limiter') };
 }
 
-/** certify's --video-url takes `[label=]url`; load uses the first clip's URL. */
-function firstVideo(raw: string[] | undefined): string | undefined {
-  const v = raw?.[0];
-  if (v === undefined) return undefined;
-  const url = /^[A-Za-z][\w-]{0,31}=(.+)$/.exec(v)?.[1] ?? v;
-  if (!/^https?:\/\/[^\s/]+/i.test(url) || !URL.canParse(url)) throw new UsageError(`--video-url ${JSON.stringify(v).slice(0, 200)}: expected [label=]URL with an http or https URL (with its scheme)`);
-  return url;
-}
+/** certify's clips (settings.ts reads and checks them, facts and all); load uses the first clip's URL. */
+const firstVideo = (clips: Values['videoUrl']): string | undefined => clips?.[0]?.url;
 
 /** Each threshold must parse (k6-like syntax), whichever command was given it. */
 export function checkThresholds(thresholds: readonly string[]): void {

@@ -22,5 +22,5 @@ export const FUZZ_TITLES: Record<FuzzCheckId, string> = {
   'fuzz.rejected-unchanged': 'a generated rejected start leaves the job exactly as it was',
   'fuzz.normalization': 'every spelling of a composition stores the same normalized composition',
   'fuzz.replay': 'a replayed create or start equals its original and has no effect',
-  'fuzz.model': 'random sequences over two keys keep the state machine, idempotency and billing',
+  'fuzz.model': 'random sequences over two keys keep the state machine, idempotency and billing, and lists and usage reads show them (SPEC §1)',
 };

@@ -2,9 +2,10 @@
  * Stateful model-based fuzzing (fast-check commands): random sequences of
  * creates, starts (with and without an Idempotency-Key, repeated, after the
  * job settled, concurrent pairs, with the other account's key), reads, lists
- * and usage reads over the primary and second keys (and the key without
- * credits), each answer checked against contracts/fuzz/lifecycle.ts and an
- * idempotency ledger; at the end every job's history and charges are read
+ * (filtered, paged) and usage reads over the primary and second keys (and the
+ * key without credits), each answer checked against contracts/fuzz/lifecycle.ts,
+ * an idempotency ledger and what each key owns (SPEC §1 List and Usage,
+ * suites/lib/listing.ts); at the end every job's history and charges are read
  * back. A failure shrinks to the shortest sequence that still fails.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,13 +14,14 @@ import { allowedStatuses, creditsOfStart, historyProblem, observe, startOutcomes
 import type { Model } from '../../contracts/policy.js';
 import { canonicalJson, replayMismatch, type Answer } from '../../contracts/replay.js';
 import { errorOf, expectServed, missingJobId, statusesOf } from '../lib/api.js';
-import type { Client, Reply } from '../lib/client.js';
+import { jsonIfUsable, type Client, type Reply } from '../lib/client.js';
 import type { RunConfig } from '../lib/config.js';
 import { broken } from '../lib/errors.js';
+import { judgeFilter, judgeOrder, judgeSize, judgeUnique, judgeUsageFilter, LIST_SPEC, reachedEnd, requireSpec, walkPages, wholeList, type Get as GetReply } from '../lib/listing.js';
 import { FUZZ_RULES } from './catalogue.js';
 import { parseFuzzPath } from './budget.js';
 import { compact, type FuzzContext, type FuzzProperty } from './runner.js';
-import { send } from './send.js';
+import { codeSaid, send } from './send.js';
 
 interface IdemEntry { fingerprint: string; answer: Answer; /** 2xx: the provider must have stored it; a 4xx may be stored or not (IDEM-1). */ definite: boolean }
 
@@ -53,7 +55,7 @@ async function keyed(r: Real, w: World, owner: Owner, idem: string | undefined, 
   const fingerprint = `POST ${path} ${canonicalJson(body)}`;
   const entry = w.idem.get(slot);
   const what = `POST ${path} ${compact(body)} with Idempotency-Key ${idem}`;
-  const remember = (): void => { w.idem.set(slot, { fingerprint, answer: { status: reply.status, json: reply.json, requestId: reply.requestId }, definite: reply.status >= 200 && reply.status < 300 }); };
+  const remember = (): void => { w.idem.set(slot, { fingerprint, answer: { status: reply.status, json: jsonIfUsable(reply), requestId: reply.requestId }, definite: reply.status >= 200 && reply.status < 300 }); };
   if (!entry) {
     if (replayed(reply)) {
       const elsewhere = [...w.idem.keys()].some((k) => k.endsWith(`\u0000${idem}`));
@@ -100,7 +102,7 @@ function judgeStart(w: World, job: ModelJob, reply: Reply, model: Model, preview
     return;
   }
   const state = job.phase === 'created' ? 'a draft' : job.phase === 'running' ? `a started ${job.source === 'ok' ? '' : 'failing '}job (processing or done)` : `a ${terminalOf(job.source)} job`;
-  broken(allowed.includes('started') && reply.status === 409 ? 'LIFE-1' : 'IDEM-5', `${what}: starting ${state} answered ${reply.status}${reply.json?.error?.code ? ` ${String(reply.json.error.code)}` : ''}; allowed: ${allowed.map((a) => (a === 'started' ? '200' : '409 job_not_startable')).join(' or ')}`);
+  broken(allowed.includes('started') && reply.status === 409 ? 'LIFE-1' : 'IDEM-5', `${what}: starting ${state} answered ${reply.status}${codeSaid(reply)}; allowed: ${allowed.map((a) => (a === 'started' ? '200' : '409 job_not_startable')).join(' or ')}`);
 }
 
 /** A read of the job against the model: status (LIFE-1), history (LIFE-1, LIFE-4), credits (IDEM-5). */
@@ -131,7 +133,9 @@ async function readAndJudge(r: Real, w: World, job: ModelJob): Promise<string> {
 async function usageAndJudge(r: Real, w: World, job: ModelJob): Promise<void> {
   const reply = await send(r.client, 'GET', `/v1/usage/events?job_id=${encodeURIComponent(job.id)}`, { key: job.owner });
   expectServed(reply, 'reading usage events');
-  const events = ((reply.json?.events ?? []) as { job_id?: string; credits?: number }[]).filter((e) => e.job_id === job.id);
+  const listed = (reply.json?.events ?? []) as { job_id?: string; credits?: number }[];
+  judgeUsageFilter(listed, job.id, `the usage read of ${jobName(w, job)}`);
+  const events = listed.filter((e) => e.job_id === job.id);
   const got = JSON.stringify(events.map((e) => e.credits).sort());
   const want = JSON.stringify([...job.charges].sort());
   // SPEC ties one charge to each start, not to a moment (contracts/choices.ts, charge-timing): until the model knows
@@ -245,21 +249,57 @@ class CrossStart extends Step {
   toString(): string { return `start(job ${this.ref} with the other key)`; }
 }
 
+type ListStatus = 'created' | 'processing' | 'completed' | 'failed';
+const LIST_PAGES = 3;
+
+/** The model knows the job is in `status` now (no filter: any status); a running job may be processing or done. */
+function surelyIn(job: ModelJob, status: ListStatus | undefined): boolean {
+  const allowed = allowedStatuses(job);
+  return status === undefined || (allowed.length === 1 && allowed[0] === status);
+}
+
+/**
+ * A walk over a key's list (SPEC §1 List), filtered or not, in pages of
+ * `limit`. Each answer is judged alone; across pages only while the list held
+ * still, which shows in `total` when the list can only grow (no filter, or a
+ * terminal status: the run's other checks add jobs as it goes). When the walk
+ * saw the whole list, the model's jobs of that key in that status are all there.
+ */
 class List extends Step {
-  constructor(readonly owner: Owner) { super(); }
+  constructor(readonly owner: Owner, readonly status: ListStatus | undefined, readonly limit: number) { super(); }
   check(): boolean { return true; }
   async run(w: World, r: Real): Promise<void> {
     const owner = r.owners.includes(this.owner) ? this.owner : 'primary';
-    const reply = await send(r.client, 'GET', '/v1/jobs?limit=100', { key: owner });
-    expectServed(reply, `listing the ${owner} key's jobs`);
-    for (const shown of (reply.json?.jobs ?? []) as Record<string, unknown>[]) {
+    const due = w.jobs.filter((j) => j.owner === owner && surelyIn(j, this.status));
+    const get: GetReply = (path, key) => send(r.client, 'GET', path, { key });
+    const pages = await walkPages(get, { ...(this.status ? { status: this.status } : {}), limit: this.limit }, LIST_PAGES, owner);
+    for (const page of pages) {
+      judgeFilter(page);
+      judgeSize(page);
+      judgeUnique(page.jobs, `GET ${page.path}`);
+      judgeOrder(page.jobs, `GET ${page.path}`);
+    }
+    const walk = pages.flatMap((p) => p.jobs);
+    for (const shown of walk) {
       const job = w.jobs.find((j) => j.id === shown.id);
       if (!job) continue;
       if (job.owner !== owner) broken('AUTH-4', `the ${owner} key's list shows ${jobName(w, job)} of the ${job.owner} key`);
       judgeJob(w, job, shown);
     }
+    const growsOnly = this.status === undefined || this.status === 'completed';
+    const still = growsOnly && pages.every((p) => p.total === pages[0]?.total);
+    const where = `the ${owner} key's list${this.status ? ` (status=${this.status})` : ''} in pages of ${this.limit}`;
+    if (still) {
+      judgeUnique(walk, where);
+      judgeOrder(walk, where);
+    }
+    const whole = (still && pages.length > 0 && reachedEnd(pages[pages.length - 1]!)) || (pages.length === 1 && wholeList(pages[0]!));
+    if (!whole) return;
+    const seen = new Set(walk.map((j) => j.id));
+    const missing = due.filter((j) => !seen.has(j.id));
+    requireSpec(missing.length === 0, LIST_SPEC, 'the list has every job of the key that matches the filter', `${where} gave the whole list (total ${pages[0]?.total}) without ${missing.map((j) => `${jobName(w, j)} (${allowedStatuses(j).join(' or ')})`).join(', ')}`);
   }
-  toString(): string { return `list(${this.owner})`; }
+  toString(): string { return `list(${this.owner}${this.status ? `, status ${this.status}` : ''}, pages of ${this.limit})`; }
 }
 
 class Usage extends Read {
@@ -352,7 +392,7 @@ function steps(config: RunConfig): fc.Arbitrary<Step> {
     { arbitrary: ref.map((j) => new Settle(j)), weight: 1 },
     { arbitrary: fc.tuple(ref, fc.boolean()).map(([j, c]) => new Get(j, c)), weight: 2 },
     { arbitrary: ref.map((j) => new CrossStart(j)), weight: 1 },
-    { arbitrary: fc.constantFrom(...owners).map((o) => new List(o)), weight: 1 },
+    { arbitrary: fc.tuple(fc.constantFrom(...owners), fc.constantFrom<ListStatus | undefined>(undefined, 'created', 'processing', 'completed', 'failed'), fc.constantFrom(2, 100)).map(([o, s, l]) => new List(o, s, l)), weight: 2 },
     { arbitrary: fc.tuple(ref, fc.boolean()).map(([j, c]) => new Usage(j, c)), weight: 2 },
     { arbitrary: fc.tuple(ref, idemRef).map(([j, k]) => new Pair(j, k)), weight: 1 },
     ...(config.keys.broke ? [{ arbitrary: model.map((m) => new Broke(m)), weight: 1 }] : []),

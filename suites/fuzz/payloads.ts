@@ -20,7 +20,7 @@ import { broken, fail } from '../lib/errors.js';
 import { DraftPool, payloadKey } from './drafts.js';
 import { FUZZ_RULES } from './catalogue.js';
 import { compact, type FuzzContext, type FuzzProperty } from './runner.js';
-import { judge, noServerError, send, wellFormedError } from './send.js';
+import { codeSaid, judge, noServerError, send, wellFormedError } from './send.js';
 
 export const policyOf = (config: RunConfig): PolicyOptions => ({ requirePromptForPro: config.promptPolicy !== 'off' });
 export const videosOf = (config: RunConfig): string[] => config.videos.map((v) => v.url);
@@ -117,7 +117,7 @@ export function rawProperty(ctx: FuzzContext): FuzzProperty<RawCase> {
       if (c.endpoint === 'start' && r.status < 300) drafts.consumed(draft);
       const what = `POST ${c.endpoint === 'create' ? '/v1/jobs' : '/v1/jobs/{id}/start'} with ${c.template.describe}`;
       noServerError(r, what);
-      if (!c.template.statuses.includes(r.status)) broken(c.template.rule, `${what}: expected ${c.template.statuses.join(' or ')}, got ${r.status}${r.json?.error?.code ? ` ${String(r.json.error.code)}` : ''}: ${r.text.slice(0, 160)}`);
+      if (!c.template.statuses.includes(r.status)) broken(c.template.rule, `${what}: expected ${c.template.statuses.join(' or ')}, got ${r.status}${codeSaid(r)}: ${r.text.slice(0, 160)}`);
       if (r.status < 400) return;
       const e = wellFormedError(r, what);
       const code = CODE_OF_STATUS[r.status];
@@ -165,7 +165,7 @@ export function rejectedProperty(ctx: FuzzContext): FuzzProperty<InvalidCase> {
       if (changed.length > 0) {
         snapshots.delete(id);
         drafts.consumed(draft);
-        fail(`a start rejected with ${r.status}${r.json?.error?.code ? ` ${String(r.json.error.code)}` : ''} (${c.mutation}) changed the job: ${changed.join('; ')}`);
+        fail(`a start rejected with ${r.status}${codeSaid(r)} (${c.mutation}) changed the job: ${changed.join('; ')}`);
       }
     },
   };

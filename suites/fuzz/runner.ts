@@ -215,7 +215,8 @@ export async function runFuzz<T>(ctx: FuzzContext, prop: FuzzProperty<T>): Promi
   ctx.note(`replay exactly this case: ${replayCommand(prop.check, seed, path)}`);
 
   const message = `${first instanceof Error ? first.message : String(first)} — minimal counterexample (seed ${seed}, path ${path ?? '?'}, ${shrunk}): ${prop.show(value)}; replay: ${replayCommand(prop.check, seed, path)}`;
-  const error = first instanceof RuleBroken ? new RuleBroken(first.rule, message) : new CheckFailure(message);
+  // A failure of a section without a rule ID (SPEC §1 List) keeps its finding, so the report still names what SPEC requires.
+  const error = first instanceof RuleBroken ? new RuleBroken(first.rule, message) : new CheckFailure(message, first instanceof CheckFailure && first.finding ? { ...first.finding, observed: message } : undefined);
   const counterexample: Counterexample = { check: prop.check, seed, path, value, cases: casesRun, shrinks: numShrinks, reproduced: isVerdict(again, prop.rules) };
   Object.defineProperty(error, 'counterexample', { value: counterexample, enumerable: false });
   throw error;

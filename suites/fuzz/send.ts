@@ -8,7 +8,7 @@
 import { outcomesOf, type Expected } from '../../contracts/fuzz/oracle.js';
 import { namesField } from '../../contracts/fuzz/param.js';
 import { errorOf } from '../lib/api.js';
-import type { Client, Reply, RequestOptions } from '../lib/client.js';
+import { jsonIfUsable, type Client, type Reply, type RequestOptions } from '../lib/client.js';
 import { broken, RuleBroken } from '../lib/errors.js';
 
 const MAX_ROUNDS = 3;
@@ -24,7 +24,17 @@ export async function send(client: Client, method: string, path: string, opts: R
 export type What = string | (() => string);
 const said = (what: What): string => (typeof what === 'string' ? what : what());
 
-export const brief = (r: Reply): string => `${r.status}${r.json?.error?.code ? ` ${String(r.json.error.code)}` : ''}${r.json?.error?.param !== undefined ? ` (param ${JSON.stringify(r.json.error.param)})` : ''}`;
+// Read leniently: a message shows an unusable body, it does not blame it.
+export const brief = (r: Reply): string => {
+  const error = jsonIfUsable(r)?.error;
+  return `${r.status}${codeSaid(r)}${error?.param !== undefined ? ` (param ${JSON.stringify(error.param)})` : ''}`;
+};
+
+/** " <code>" of an error reply, for a message; nothing when it has none or cannot be read. */
+export function codeSaid(r: Reply): string {
+  const code = jsonIfUsable(r)?.error?.code;
+  return code ? ` ${String(code)}` : '';
+}
 
 /** ERR-3: no request, however malformed, gets a 5xx. */
 export function noServerError(r: Reply, what: What): void {

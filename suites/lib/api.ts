@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isErrorCode, STATUS_OF } from '../../contracts/errors.js';
-import { broken } from './errors.js';
-import type { Client, Reply, RequestOptions } from './client.js';
+import { broken, unusableAnswer } from './errors.js';
+import { jsonIfUsable, type Client, type Reply, type RequestOptions } from './client.js';
 import type { KeyRole, RunConfig } from './config.js';
 
 export function firstVideo(config: RunConfig): string {
@@ -24,7 +24,11 @@ export function bodyPreview(r: Reply): string {
   return (shown === '' ? (r.text === '' ? '(empty body)' : '(blank body)') : shown) + cut;
 }
 
-const brief = (r: Reply): string => `${r.status}${r.json?.error?.code ? ` ${String(r.json.error.code)}` : ''}: ${bodyPreview(r)}`;
+/** A reply in a message; an unusable body is shown, not read (reading it would blame the contract, not the rule the message is about). */
+const brief = (r: Reply): string => {
+  const code = jsonIfUsable(r)?.error?.code;
+  return `${r.status}${code ? ` ${String(code)}` : ''}: ${bodyPreview(r)}`;
+};
 
 /**
  * The request was valid and had a valid key, so it must be served (AUTH-1).
@@ -40,9 +44,12 @@ export function expectServed(r: Reply, what: string): void {
 /** The error of a non-2xx reply, once it is proven the ERR-1 envelope with a code ERR-2 allows for its status. */
 export function errorOf(r: Reply): { code: string; message: string; request_id: string; param?: unknown } {
   const type = r.headers.get('content-type') ?? '';
-  const e = r.json?.error as { code?: unknown; message?: unknown; request_id?: unknown; param?: unknown } | undefined;
+  // A body cut at the cap may well be the envelope: that is not judged, and not ERR-1's.
+  if (r.unusable && r.unusable.blame === undefined) throw unusableAnswer(r.unusable);
+  // Read leniently: a body that is no envelope is ERR-1's, said below in ERR-1's words.
+  const e = jsonIfUsable(r)?.error as { code?: unknown; message?: unknown; request_id?: unknown; param?: unknown } | undefined;
   if (!/^application\/json/i.test(type) || !e || typeof e.code !== 'string' || typeof e.message !== 'string' || typeof e.request_id !== 'string') {
-    broken('ERR-1', `${r.exchange.request.method} ${r.exchange.request.url} → ${r.status} is not the JSON error envelope {error: {code, message, request_id}} (${type || 'no content type'}): ${bodyPreview(r)}`);
+    broken('ERR-1', `ERR-1: ${r.exchange.request.method} ${r.exchange.request.url} → ${r.status} is not the JSON error envelope {error: {code, message, request_id}} (${type || 'no content type'}): ${bodyPreview(r)}`);
   }
   if (!isErrorCode(e.code) || STATUS_OF[e.code] !== r.status) {
     broken('ERR-2', `${r.status} carries the code ${JSON.stringify(e.code)}, which ERR-2 does not pair with ${r.status}`);

@@ -62,6 +62,14 @@ export interface CheckOptions {
   pressure?: boolean;
   /** Skip it with this reason (a FUZZ replay of one other check, a provider configured without a policy). */
   skip?: string;
+  /** Start only once every other check of the run has ended, shuffled or not: its verdict rests on what the run's length proves (idem.ttl). */
+  runsLast?: boolean;
+  /**
+   * A first step the engine runs before any check starts (after the rate-limit discovery): what a check that
+   * runs last will judge at the end, sent at the run's start (idem.ttl's keyed write). It keeps what it sent in
+   * the session; a failure is the check's to report when it finds nothing there.
+   */
+  opening?: (session: RunSession) => Promise<void>;
 }
 
 export interface CheckDefinition extends CheckOptions {
@@ -163,7 +171,7 @@ export async function runCheck(def: CheckDefinition, session: RunSession): Promi
     const why = def.skip ?? missing.map((n) => NEED_TEXT[n]).join('; ');
     return checkResult({ id: def.id, rules: def.rules, title: def.title, status: 'skip', message: why });
   }
-  const recorder = session.recorder();
+  const recorder = session.recorder(def.id, def.rules);
   const seen: Seen = { notes: [] };
   const releases: (() => void)[] = [];
   const budget = new AbortController();
@@ -225,8 +233,25 @@ function outcome(err: unknown, seen: Seen, recorder: Recorder, def: CheckDefinit
     const f = e.finding ?? findingOf(e.message, def);
     return { status: 'fail', message: recorder.redact(e.message), finding: { ...f, requires: recorder.redact(f.requires), observed: recorder.redact(f.observed) } };
   }
-  // The harness's own error kinds say what happened in their message; anything else is named.
-  const prefix = e instanceof TransportError ? 'transport: ' : e instanceof OutOfTime ? 'out of time: ' : e instanceof NotJudged || e instanceof Blocked ? '' : `${e.name}: `;
-  return { status: 'error', message: recorder.redact(`${prefix}${e.message}`) };
+  // The harness's own error kinds say what happened in their message; anything else is the harness's, never a verdict.
+  if (e instanceof TransportError || e instanceof OutOfTime || e instanceof NotJudged || e instanceof Blocked) {
+    const prefix = e instanceof TransportError ? 'transport: ' : e instanceof OutOfTime ? 'out of time: ' : '';
+    return { status: 'error', message: recorder.redact(`${prefix}${e.message}`) };
+  }
+  return { status: 'error', message: recorder.redact(unexpected(e, recorder)) };
+}
+
+/**
+ * A check that broke on its own (a TypeError reading a member of an answer,
+ * say): when it had met an answer it could not read, that answer is why;
+ * otherwise the harness says it could not judge, with the error and the last
+ * exchange, so the report shows what it was reading.
+ */
+function unexpected(e: Error, recorder: Recorder): string {
+  const unusable = recorder.unusable.at(-1);
+  if (unusable) return `not judged: ${unusable.blame ? `${unusable.blame}: ` : ''}${unusable.why}`;
+  const last = recorder.exchanges.at(-1);
+  const exchange = last ? `; its last exchange: ${last.request.method} ${last.request.url} → ${last.response ? String(last.response.status) : (last.error ?? 'no answer')}` : '';
+  return `harness could not judge: ${e.name}: ${e.message}${exchange}`;
 }
 

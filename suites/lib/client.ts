@@ -3,14 +3,18 @@
  * is recorded HAR-like with keys redacted, checked against the spec (the SCHEMA
  * family), and bounded: a per-request timeout, the check's time budget and the
  * run deadline, a 1 MiB response cap, no redirects (the key never follows a
- * Location to another origin), and at most 4 retries of a 429. Requests with a
+ * Location to another origin), and at most 4 retries of a 429. An answer a
+ * check cannot read (a redirect, a body that is not a JSON object or over the
+ * cap) is blamed on the contract when the check reads it (`Reply.json`,
+ * `Reply.unusable`), never on the rule it was read for. Requests with a
  * configured key pass through that key's gate (pacing, Retry-After, circuit
  * breaker: gate.ts).
  */
 import { checkResponse, type Violation } from '../../contracts/conformance.js';
+import { findOperation } from '../../contracts/spec.js';
 import { backoffMs, parseRetryAfter, sleep } from './backoff.js';
 import type { KeyRole, RunConfig } from './config.js';
-import { OutOfTime, TransportError } from './errors.js';
+import { OutOfTime, TransportError, unusableAnswer, type Unusable } from './errors.js';
 import { agentRequest, unansweredOf, watchFetchConnections, type Unanswered } from './agent-transport.js';
 import { KeyGates } from './gate.js';
 import type { Exchange, TransportFailure } from '../../core/exchange.js';
@@ -30,8 +34,15 @@ export interface Reply {
   status: number;
   headers: Headers;
   text: string;
+  /**
+   * The body as JSON. Reading it when the answer is unusable (`unusable`)
+   * throws what that blames (errors.ts, unusableAnswer), so a check that needed
+   * the answer ends on the contract's rule, never on a TypeError or its own.
+   */
   // Checks read arbitrary members of provider JSON; shapes are checked by conformance, not by the type.
   json: any;
+  /** Set when an answer of the contract's operations cannot be read: why, and whom it blames. */
+  unusable?: Unusable;
   requestId: string | null;
   exchange: Exchange;
   /** When the request went out and when its answer was complete (performance.now()). */
@@ -52,6 +63,12 @@ export interface RequestOptions {
   /** Floods only: go out regardless of the key's gate (they exist to empty the bucket). */
   bypassGate?: boolean;
   /**
+   * A request that carries this key other than as X-Api-Key (a near miss of it,
+   * or the key in the wrong place) waits in its gate: a provider that wrongly
+   * accepts it counts it against that key.
+   */
+  gate?: KeyRole;
+  /**
    * A probe sent into a flood: over the flood's keep-alive agent, so it queues
    * with the flood's requests at the server instead of arriving on a quiet
    * connection of its own (which a server tends to serve first, with a token
@@ -67,10 +84,21 @@ export class Recorder {
   leanChecked = 0;
   /** Writes (POST) answered 429 and retried: if a throttled write has effects (RATE-5 broken), what follows them is not the check's to judge. */
   throttledWrites = 0;
-  readonly redact: (text: string) => string;
+  /** Answers that could not be read, oldest first: a check that then broke on its own is blamed on the last (check.ts). */
+  readonly unusable: Unusable[] = [];
+  private secrets: string[];
+  private redactSecrets: (text: string) => string;
+  /** Every recorded or reported text of the check passes here; bound, so it can be handed around. */
+  readonly redact = (text: string): string => this.redactSecrets(text);
   /** The run's key gates: the checks of one run share them (a recorder made alone gets gates of its own). */
   constructor(readonly config: RunConfig, readonly gates: KeyGates = new KeyGates()) {
-    this.redact = redactor([config.keys.primary, config.keys.alt, config.keys.broke]);
+    this.secrets = [config.keys.primary, config.keys.alt, config.keys.broke].filter((k): k is string => k !== undefined);
+    this.redactSecrets = redactor(this.secrets);
+  }
+  /** Values a check derives from a key (AUTH-2's near misses) are secrets too: redacted from then on, before they are sent. */
+  addSecrets(values: readonly string[]): void {
+    this.secrets = [...this.secrets, ...values];
+    this.redactSecrets = redactor(this.secrets);
   }
   get violations(): { exchange: Exchange; violation: Violation }[] {
     return this.exchanges.flatMap((exchange) => exchange.violations.map((violation) => ({ exchange, violation })));
@@ -152,12 +180,56 @@ export function recordAnswer(recorder: Recorder, exchange: Exchange, url: string
   let json: unknown;
   try { json = res.text ? JSON.parse(res.text) : undefined; } catch { json = undefined; }
   const pathOnly = pathnameOf(url);
+  let unusable: Unusable | undefined;
   if (url.startsWith(config.target)) {
-    exchange.violations = checkResponse({ method, path: pathOnly, status: res.status, headers: res.headers, body: json, text: res.text });
+    const violations = checkResponse({ method, path: pathOnly, status: res.status, headers: res.headers, body: json, text: res.text });
+    // A body cut at the cap cannot be checked: its size breaks no rule, and the cut is jobcert's.
+    exchange.violations = res.truncated ? violations.filter((v) => !v.message.startsWith('body')) : violations;
     exchange.operation = `${method} ${pathOnly.replace(/\/v1\/jobs\/[^/]+/, '/v1/jobs/{job_id}')}`;
+    const found = findOperation(method === 'HEAD' ? 'GET' : method, pathOnly) ? unusableOf(`${method} ${exchange.request.url} → ${res.status}`, method, res, json) : undefined;
+    if (found) {
+      unusable = { ...found, why: redact(found.why) };
+      recorder.unusable.push(unusable);
+    }
   }
-  return { status: res.status, headers: res.fetched ?? new Headers(res.headers), text: res.text, json, requestId, exchange, sentAt: t0, doneAt };
+  const reply: Reply = {
+    status: res.status, headers: res.fetched ?? new Headers(res.headers), text: res.text, requestId, exchange, sentAt: t0, doneAt,
+    get json(): unknown {
+      if (unusable) throw unusableAnswer(unusable);
+      return json;
+    },
+  };
+  if (unusable) reply.unusable = unusable;
+  return reply;
 }
+
+const isJsonObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Why an answer of an operation cannot be read, when it cannot: every answer
+ * the contract documents is JSON (SPEC §1) with an object body, and none is
+ * a redirect. `what` names the exchange ("GET <url> → 200").
+ */
+function unusableOf(what: string, method: string, res: Answer, json: unknown): Unusable | undefined {
+  if (res.status >= 300 && res.status < 400) {
+    const to = res.headers.location;
+    return { blame: 'SCHEMA', why: `${what}: a redirect${to ? ` to ${to}` : ''}, a status the contract does not document; not followed (the key goes nowhere else), so there is no answer to judge` };
+  }
+  if (method === 'HEAD' || res.status === 204) return undefined;
+  if (res.truncated) return { blame: undefined, why: `${what}: its body is over the ${RESPONSE_CAP / (1024 * 1024)} MiB jobcert reads (cut there), so what it says cannot be read` };
+  if (isJsonObject(json)) return undefined;
+  const type = res.headers['content-type'] ?? 'no content type';
+  const flat = res.text.replace(/\s+/g, ' ').trim();
+  const body = flat === '' ? 'an empty body' : `${flat.length > 120 ? `${flat.slice(0, 120)}…` : flat}`;
+  return {
+    blame: res.status >= 400 ? 'ERR-1' : 'SCHEMA',
+    why: `${what}: the body is not a JSON object (${type}): ${body}${res.status >= 400 ? ', not the error envelope {error: {code, message, request_id}}' : ''}`,
+  };
+}
+
+/** The body as JSON when the answer is usable, else nothing: for messages, and for code that handles a missing body itself. */
+// The same arbitrary JSON as Reply.json.
+export const jsonIfUsable = (r: Pick<Reply, 'json' | 'unusable'>): any => (r.unusable ? undefined : r.json);
 
 /** A request that got no answer: its recorded exchange, and what its connection showed. */
 interface NoAnswer { exchange: Exchange; unanswered: Unanswered | undefined }
@@ -225,7 +297,7 @@ export class Client {
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<Reply> {
     const retry = opts.retry429 ?? this.options.retry429;
     const keyOpt = opts.key ?? 'primary';
-    const role = typeof keyOpt === 'string' && keyOpt !== 'none' ? keyOpt : undefined;
+    const role = typeof keyOpt === 'string' && keyOpt !== 'none' ? keyOpt : opts.gate;
     const gate = role && !opts.bypassGate ? this.recorder.gates.for(role) : undefined;
     for (let attempt = 0; ; attempt++) {
       const admitted = gate ? await gate.admit(this.options.signal, this.config.deadlineAt) : undefined;
@@ -238,8 +310,11 @@ export class Client {
       }
       const retryAfterMs = reply.status === 429 ? parseRetryAfter(reply.headers.get('retry-after'), reply.headers.get('date')) : undefined;
       if (reply.status === 429 && method === 'POST') this.recorder.throttledWrites++;
-      if (gate && admitted) gate.settle(admitted, { status: reply.status, retryAfterMs });
+      // Without the key itself, only a 429 says anything of the key's state: any other answer must not pass for its recovery probe.
+      if (gate && admitted) gate.settle(admitted, opts.gate && reply.status !== 429 ? 'no-answer' : { status: reply.status, retryAfterMs });
       else if (reply.status === 429 && role && opts.bypassGate) this.recorder.gates.for(role).note429(retryAfterMs);
+      // A redirect is no answer at all: the check that sent the request could not judge it (its status is SCHEMA's).
+      if (reply.unusable && reply.status >= 300 && reply.status < 400) throw unusableAnswer(reply.unusable);
       if (reply.status !== 429 || !retry || attempt >= MAX_429_RETRIES) return reply;
       // Keyless requests have no gate to wait in: back off here.
       if (!gate) await this.pause(Math.min(16_000, Math.max(retryAfterMs ?? 0, backoffMs(attempt))));

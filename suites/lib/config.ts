@@ -6,7 +6,22 @@
 
 export { KEY_ENV, type KeyRole } from '../../core/exchange.js';
 
-export interface Clip { label: string; url: string }
+/**
+ * A clip and the facts the run knows of it: SPEC §1 bills its duration, VAL-5
+ * fills an omitted canvas with its size. A remote target's facts are what the
+ * user declares (--video-url label[duration=…,width=…,height=…]=URL); the
+ * embedded mock's follow its media convention (SPEC §3). A fact left unknown
+ * leaves what depends on it not judged.
+ */
+export interface Clip {
+  label: string;
+  url: string;
+  /** Seconds, as exact as known (a fraction allowed): billing rounds it up. */
+  duration?: number;
+  /** The source video's size in pixels; declared together. */
+  width?: number;
+  height?: number;
+}
 
 export interface RunConfig {
   /** Base URL, no trailing slash. */
@@ -29,8 +44,15 @@ export interface RunConfig {
   concurrency: number;
   /** Rate-limit discovery sends at most this many requests (--burst-max), and runs at most 15 s. */
   burstMax: number;
+  /**
+   * IDEM-1 keeps a key 24 h: the run's keyed requests are replayed at its end, no sooner than this many seconds
+   * after their first answer (--idempotency-probe-after; default 0 quick, 120 full), within the deadline.
+   */
+  idempotencyProbeAfterS?: number;
   /** VAL-3 is "the policy that requires a prompt"; a provider may be configured without it (--prompt-policy off). */
   promptPolicy: 'required' | 'off';
+  /** AUTH-2: against a remote target, a key also goes in a URL and a cookie, which access logs keep (--probe-credentials-in-url; loopback always). */
+  probeCredentialsInUrl?: boolean;
   /** OBS-4: a JSON-lines file, a command template with {request_id}, or the embedded mock's memory. */
   logSource?: { kind: 'file'; path: string } | { kind: 'command'; template: string } | { kind: 'memory'; lines: readonly string[] };
 }

@@ -3,7 +3,8 @@
  * `concurrency` at once (they share each key's gate, so a flood runs alone on
  * its key while the others wait), the rate-limit discovery first when a check
  * needs it, in SPEC order or shuffled (--shuffle: no check may depend on
- * another's order). It returns one CheckResult per check, in SPEC order. A stop
+ * another's order), those that run last (`runsLast`) once every other has
+ * ended. It returns one CheckResult per check, in SPEC order. A stop
  * (an interrupt) or the run deadline ends the run: what finished is reported,
  * a check cut short is `unfinished`, one never started is `not run`.
  */
@@ -63,11 +64,19 @@ export async function runChecks(checks: readonly CheckDefinition[], session: Run
   // allowance and every check is paced from the start. A failure here is the checks' to report (they retry it).
   if (checks.some((c) => c.rate || c.pressure)) await Promise.race([rateDiscovery(session, session.signal).catch(() => undefined), opts.stopped ?? never]);
 
+  // Openings go out before any check starts: what a check that runs last judges at the end was sent at the run's start.
+  for (const def of checks) {
+    if (def.opening && def.skip === undefined && stop === undefined && !session.signal.aborted) await Promise.race([def.opening(session).catch(() => undefined), opts.stopped ?? never]);
+  }
+
   const order = opts.shuffle !== undefined ? shuffled(checks, opts.shuffle) : [...checks];
+  // A check that runs last judges what the run's length proves (idem.ttl): it starts once every other check has ended.
+  const phases = [order.filter((c) => !c.runsLast), order.filter((c) => c.runsLast)];
   let next = 0;
+  let queue: CheckDefinition[] = [];
   const worker = async (): Promise<void> => {
-    while (next < order.length && stop === undefined && !session.signal.aborted) {
-      const def = order[next++] as CheckDefinition;
+    while (next < queue.length && stop === undefined && !session.signal.aborted) {
+      const def = queue[next++] as CheckDefinition;
       running.add(def);
       const { rate_profile: profile, ...result } = await runCheck(def, session);
       running.delete(def);
@@ -78,7 +87,11 @@ export async function runChecks(checks: readonly CheckDefinition[], session: Run
       opts.onResult?.(final);
     }
   };
-  const all = Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, order.length)) }, worker));
+  const all = phases.reduce<Promise<unknown>>((before, phase) => before.then(() => {
+    queue = phase;
+    next = 0;
+    return Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, phase.length)) }, worker));
+  }), Promise.resolve());
   // The deadline aborts every check's signal; they end themselves, with this grace as the backstop.
   const deadline = new Promise<void>((resolve) => session.signal.addEventListener('abort', () => resolve(), { once: true })).then(() => after(opts.deadlineGraceMs ?? 15_000));
   const interrupted = (opts.stopped ?? never).then(() => after(opts.windDownMs ?? 1000));
@@ -86,5 +99,8 @@ export async function runChecks(checks: readonly CheckDefinition[], session: Run
 
   const why = stop ?? opts.deadlineReason ?? 'the run deadline passed';
   const out = checks.map((def) => results.get(def) ?? (running.has(def) ? cut(def, `unfinished: ${why} while it ran`) : cut(def, `not run: ${why} before it started`)));
-  return { results: out, ...(rateProfile ? { rateProfile } : {}) };
+  // The episode's first recovery measured Retry-After's honesty after discovery made the profile.
+  const honesty = session.retryAfterHonesty;
+  const profile = rateProfile && honesty ? { ...rateProfile, retry_after_honesty: honesty } : rateProfile;
+  return { results: out, ...(profile ? { rateProfile: profile } : {}) };
 }

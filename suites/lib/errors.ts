@@ -64,3 +64,21 @@ export class TransportError extends Error {
     super(message);
   }
 }
+
+/**
+ * Why an answer of the contract's operations cannot be read, and whom that
+ * blames: ERR-1 (an error that is not the JSON envelope), SCHEMA (a redirect,
+ * or a 2xx body that is not a JSON object: statuses and bodies the contract
+ * does not allow), or no rule at all (a body over the size jobcert reads).
+ */
+export interface Unusable { blame: 'ERR-1' | 'SCHEMA' | undefined; why: string }
+
+/**
+ * The error a check meets when it reads an unusable answer: the blamed rule
+ * broken (the check citing it fails, any other is not judged), or not judged
+ * when no rule is to blame. Never the rule the check was reading it for.
+ */
+export function unusableAnswer(u: Unusable): Error {
+  if (u.blame === undefined) return new NotJudged(`not judged: ${u.why}`);
+  return new RuleBroken(u.blame, `${u.blame}: ${u.why}`);
+}

@@ -17,8 +17,11 @@ const WORD = 'A-Za-z0-9_\\-';
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** JSON with every non-ASCII character as \uXXXX, as ASCII-only serializers (Python's json.dumps) echo a key that has one. */
+const asciiJson = (key: string): string => JSON.stringify(key).slice(1, -1).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 function formsOf(key: string): string[] {
-  return [...new Set([key, JSON.stringify(key).slice(1, -1), encodeURIComponent(key)])];
+  return [...new Set([key, JSON.stringify(key).slice(1, -1), asciiJson(key), encodeURIComponent(key)])];
 }
 
 export function redactor(keys: readonly (string | undefined)[]): (text: string) => string {

@@ -2,13 +2,14 @@
 // HTTP, the README's main job. It must pass with no failure and no error, and
 // its four reports must be valid and free of API keys.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as ajvFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNTS } from '../../mocks/engine/accounts.js';
+import { PROVIDER_RULES } from '../../contracts/rules.js';
 import { ROOT, runCertify, type CertifyRun } from './run-certify.js';
 import { QUICK_PROFILE_CHECKS } from './expected-checks.js';
 
@@ -100,15 +101,41 @@ describe('certify against the clean embedded mock', () => {
     expect(xml).toMatch(/<testcase name="auth\.valid-key \[AUTH-1\]" classname="jobcert\.AUTH"/);
   });
 
-  it.skipIf(!needTool('chromium'))('compliance.html renders offline in headless Chromium (screenshot)', () => {
+  it.skipIf(!needTool('chromium'))('compliance.html renders offline in headless Chromium: the overview matrix shows every SPEC §2 rule (screenshot kept)', () => {
     const html = readFileSync(join(run.out, 'compliance.html'), 'utf8');
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?https?:/i); // self-contained
-    const png = join(run.out, 'compliance.png');
-    const profile = mkdtempSync(join(tmpdir(), 'jobcert-chromium-'));
-    execFileSync('chromium', [
+    const chromium = (...args: string[]): string => execFileSync('chromium', [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--window-size=1280,1600', `--screenshot=${png}`, `file://${join(run.out, 'compliance.html')}`,
-    ], { stdio: 'ignore', timeout: 60_000 });
+      '--disable-component-update', '--disable-sync', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'jobcert-chromium-'))}`, ...args, `file://${join(run.out, 'compliance.html')}`,
+    ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000, maxBuffer: 64 << 20 });
+    // The DOM as Chromium built it (scripts run): one matrix row per provider rule, each judged on this clean run.
+    const dom = chromium('--dump-dom');
+    const rows = [...dom.matchAll(/<tr class="cov ([a-z]+)[^"]*" data-rule="([A-Z]+-\d+)"/g)].map((m) => [m[2], m[1]]);
+    expect(rows.map(([rule]) => rule)).toEqual(PROVIDER_RULES.map((r) => r.id));
+    expect(rows.filter(([, state]) => state !== 'pass')).toEqual([]);
+    expect(dom).toMatch(/<svg class="family-bars"/);
+    expect(dom).toMatch(/<svg class="timeline"[^>]*aria-label="\d+ requests over/);
+    // Kept as a test artifact (CI can upload test-artifacts/): what a provider engineer sees first.
+    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+    const png = join(ROOT, 'test-artifacts', 'compliance-overview.png');
+    chromium('--window-size=1280,2400', `--screenshot=${png}`);
     expect(statSync(png).size).toBeGreaterThan(20_000);
   }, 90_000);
+
+  it('exchanges.har is HTTP Archive 1.2 with every exchange of the run, each naming its check and rules', () => {
+    const har = JSON.parse(readFileSync(join(run.out, 'exchanges.har'), 'utf8'));
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajvFormats.default.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'tests/support/har-1.2.schema.json'), 'utf8')));
+    expect(validate(har), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const entries = har.log.entries as { comment: string; request: { headers: { name: string; value: string }[] }; _jobcert: { key: string } }[];
+    expect(har.log.comment).toMatch(/every exchange of the run/);
+    // Every request the checks sent is there (discovery's flood counts in the summary, not in a check's traffic).
+    expect(entries.length).toBeGreaterThanOrEqual(run.doc!.checks.reduce((n, c) => n + c.requests, 0) * 0.9);
+    for (const e of entries) expect(e.comment).toMatch(/^check ([a-z]+\.[\w.-]+|\(rate-limit discovery\)|\(rate pressure episode\))/);
+    expect(entries.some((e) => /rules AUTH-1/.test(e.comment))).toBe(true);
+    const keyed = entries.filter((e) => ['primary', 'alt', 'broke'].includes(e._jobcert.key)).flatMap((e) => e.request.headers.filter((h) => h.name === 'x-api-key'));
+    expect(keyed.length).toBeGreaterThan(0);
+    expect(new Set(keyed.map((h) => h.value))).toEqual(new Set(['<redacted>']));
+  });
 });

@@ -28,8 +28,9 @@ describe('a fault does not poison the run (certify without --only)', () => {
     const checks = run.doc!.checks;
     const failed = checks.filter((c) => c.status === 'fail');
     expect(failed.length, `${fault} went unnoticed`).toBeGreaterThan(0);
-    // FUZZ checks judge rules of every family: one may fail too, but only citing the broken rule.
-    const own = (c: (typeof checks)[number]): boolean => c.family === info.family || (c.family === 'FUZZ' && c.rule_ids.some((r) => (info.rules as readonly string[]).includes(r)));
+    // FUZZ checks judge rules of every family: one may fail too, but only citing the broken rule; the FUZZ model also
+    // judges SPEC §1 List and Usage, which have no rule ID to cite (a LIST fault's family is all it can share).
+    const own = (c: (typeof checks)[number]): boolean => c.family === info.family || (c.family === 'FUZZ' && (c.rule_ids.some((r) => (info.rules as readonly string[]).includes(r)) || info.family === 'LIST'));
     expect(failed.filter((c) => !own(c)).map((c) => `${c.id}: ${c.message.slice(0, 200)}`), 'failures outside the fault\'s family').toEqual([]);
     if ((info as FaultInfo).caughtBy) expect(failed.some((c) => c.family === (info as FaultInfo).caughtBy), `${fault} is caught by ${(info as FaultInfo).caughtBy}`).toBe(true);
     expect(run.code).toBe(1);

@@ -26,6 +26,8 @@ const FUZZ_ALSO: Record<string, string> = {
   'val-rejected-start-mutates': 'fuzz.rejected-unchanged',
   'val-composition-raw': 'fuzz.normalization',
   'idem-no-replay-header': 'fuzz.replay',
+  'usage-filter-ignored': 'fuzz.model',
+  'list-status-filter-loose': 'fuzz.model',
 };
 
 /** What vitest, chai or node:assert would have written. */

@@ -2,7 +2,7 @@
 // the key back in bodies and headers, sends a 2 MiB body, never answers starts,
 // and redirects job reads to another (loopback) origin that records what it gets.
 import { createServer, type Server } from 'node:http';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCertify } from './run-certify.js';
@@ -41,12 +41,16 @@ describe('certify against a hostile target', () => {
     console.log(`hostile target: exit ${run.code} after ${run.ms} ms`);
     expect(run.code).toBe(1);
     expect(run.doc?.verdict).toBe('fail');
-    const texts = [run.stdout, run.stderr, ...readdirSync(run.out).map((f) => readFileSync(join(run.out, f), 'utf8'))];
+    // Every file the run wrote, at any depth (replay/ holds one script per failing check).
+    const written = readdirSync(run.out, { recursive: true, encoding: 'utf8' }).map((f) => join(run.out, f)).filter((f) => statSync(f).isFile());
+    const texts = [run.stdout, run.stderr, ...written.map((f) => readFileSync(f, 'utf8'))];
     for (const t of texts) {
       expect(t.includes(SECRET)).toBe(false);
       expect(t.includes(SECRET2)).toBe(false);
     }
     expect(readFileSync(join(run.out, 'compliance.json'), 'utf8')).toContain('<redacted>');
     expect(stolen).toEqual([]);
+    // The redirected job reads and the 2 MiB list are answers no check can read: blamed on the contract, never a TypeError.
+    for (const c of run.doc?.checks ?? []) expect(c.message, c.id).not.toMatch(/TypeError|Cannot read properties/);
   }, 200_000);
 });

@@ -6,7 +6,7 @@
 // here times a run: CI machines are loaded, so a hang is caught by a backstop
 // of a minute or more, and promptness is shown by what ran, not by how long.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -198,7 +198,7 @@ describe('secrets: no key in any artifact, whatever the target echoes', () => {
     const run = await runCertify(['--target', url, '--config', config, '--broke-api-key', KEYS.broke, '--video-url', 'https://media.example.com/v.mp4', '--only', 'AUTH,OBS-2,LIFE-5', '--request-timeout', '2000', '--max-duration', '40'],
       { env: { JOBCERT_API_KEY: KEYS.primary, GITHUB_STEP_SUMMARY: summary }, timeoutMs: 120_000 });
     expect(run.code, run.stderr).toBe(1);
-    const artifacts = [run.stdout, run.stderr, readFileSync(summary, 'utf8'), ...readdirSync(run.out).map((f) => readFileSync(join(run.out, f), 'utf8'))];
+    const artifacts = [run.stdout, run.stderr, readFileSync(summary, 'utf8'), ...readdirSync(run.out, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(run.out, f)).isFile()).map((f) => readFileSync(join(run.out, f), 'utf8'))];
     const whole = (key: string): RegExp => new RegExp(`(?<![A-Za-z0-9_-])${key}(?![A-Za-z0-9_-])`);
     for (const text of artifacts) {
       expect(text.includes(KEYS.primary)).toBe(false);

@@ -30,8 +30,8 @@ describe('checkResult', () => {
 });
 
 describe('families', () => {
-  it("are the SPEC's, then FUZZ, SCHEMA, PACT, LOAD; selection and report order are the same list", () => {
-    expect(REPORT_FAMILIES).toEqual([...FAMILIES, 'FUZZ', 'SCHEMA', 'PACT', 'LOAD']);
+  it("are the SPEC's, then FUZZ, SCHEMA, LIST, PACT, LOAD; selection and report order are the same list", () => {
+    expect(REPORT_FAMILIES).toEqual([...FAMILIES, 'FUZZ', 'SCHEMA', 'LIST', 'PACT', 'LOAD']);
     expect(SELECTABLE_FAMILIES).toBe(REPORT_FAMILIES);
     expect(familyRank('CLI')).toBe(REPORT_FAMILIES.length);
   });

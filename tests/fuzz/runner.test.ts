@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Client, Recorder } from '../../suites/lib/client.js';
 import type { RunConfig } from '../../suites/lib/config.js';
-import { broken, NotJudged } from '../../suites/lib/errors.js';
+import { broken, CheckFailure, fail, NotJudged } from '../../suites/lib/errors.js';
 import { counterexampleOf, runFuzz, type FuzzContext, type FuzzProperty } from '../../suites/fuzz/runner.js';
 
 function context(seed: number, path?: string): FuzzContext {
@@ -78,6 +78,14 @@ describe('the FUZZ runner', () => {
     const err2 = await runFuzz({ ...context(3), note: (n) => notes2.push(n) }, never).then(() => undefined, (e: unknown) => e);
     expect(counterexampleOf(err2)?.reproduced).toBe(false);
     expect(notes2.some((n) => n.startsWith('replayed 3 times at the end: it did not fail again'))).toBe(true);
+  });
+
+  it('keeps the finding of a failure no rule ID names (SPEC §1 List): the report still says what SPEC requires', async () => {
+    const listing = property((n) => { if (n >= 500) fail(`SPEC §1 List: newest first; ${n}`, { requires: 'SPEC §1 List: newest first', observed: String(n) }); });
+    const err = await runFuzz(context(3), listing).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckFailure);
+    expect((err as CheckFailure).finding?.requires).toBe('SPEC §1 List: newest first');
+    expect((err as CheckFailure).finding?.observed).toMatch(/minimal counterexample/);
   });
 
   it('does not judge cases another rule broke first, and says so when that was every case', async () => {

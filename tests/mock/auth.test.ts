@@ -33,6 +33,34 @@ describe('AUTH rules', () => {
     expect(setup({ faults: ['auth-accept-any-key'] }).call('GET', '/v1/jobs', { key: 'whatever' }).status).toBe(200);
   });
 
+  it('AUTH-2: near misses of a valid key and a valid key anywhere but X-Api-Key are refused', () => {
+    const h = setup();
+    // Header bytes as Node hands them over (ISO-8859-1): the fullwidth twin arrives as its UTF-8 bytes.
+    const fullwidthTwin = Buffer.from(`${KEYS.primary.slice(0, -1)}\uff43`, 'utf8').toString('latin1');
+    for (const key of [KEYS.primary.toUpperCase(), `${KEYS.primary}x`, `${KEYS.primary}\u00a0`, fullwidthTwin]) {
+      expect(h.call('GET', '/v1/jobs', { key }).json.error.code).toBe('invalid_api_key');
+    }
+    const basic = `Basic ${Buffer.from(`${KEYS.primary}:`).toString('base64')}`;
+    for (const [url, headers] of [['/v1/jobs', { authorization: `Bearer ${KEYS.primary}` }], ['/v1/jobs', { authorization: basic }], [`/v1/jobs?api_key=${KEYS.primary}`, {}], ['/v1/jobs', { cookie: `api_key=${KEYS.primary}` }]] as const) {
+      expect(h.call('GET', url, { key: null, headers }).json.error.code).toBe('missing_api_key');
+    }
+  });
+
+  it('AUTH-2 faults of key comparison: each lets its near miss in', () => {
+    const fullwidthTwin = Buffer.from(`${KEYS.primary.slice(0, -1)}\uff43`, 'utf8').toString('latin1');
+    expect(setup({ faults: ['auth-key-case-insensitive'] }).call('GET', '/v1/jobs', { key: KEYS.primary.toUpperCase() }).status).toBe(200);
+    expect(setup({ faults: ['auth-key-prefix-match'] }).call('GET', '/v1/jobs', { key: `${KEYS.primary}x` }).status).toBe(200);
+    expect(setup({ faults: ['auth-key-trimmed'] }).call('GET', '/v1/jobs', { key: `${KEYS.primary}\u00a0` }).status).toBe(200);
+    expect(setup({ faults: ['auth-key-normalized'] }).call('GET', '/v1/jobs', { key: fullwidthTwin }).status).toBe(200);
+    expect(setup({ faults: ['auth-key-prefix-match'] }).call('GET', '/v1/jobs', { key: KEYS.primary.slice(0, -1) }).status, 'a prefix of a key is still refused').toBe(401);
+  });
+
+  it('AUTH-2 faults of key placement: Bearer, the query and a cookie are read', () => {
+    expect(setup({ faults: ['auth-bearer-accepted'] }).call('GET', '/v1/jobs', { key: null, headers: { authorization: `Bearer ${KEYS.primary}` } }).status).toBe(200);
+    for (const name of ['api_key', 'key', 'apikey']) expect(setup({ faults: ['auth-query-key-accepted'] }).call('GET', `/v1/jobs?${name}=${KEYS.primary}`, { key: null }).status, name).toBe(200);
+    expect(setup({ faults: ['auth-cookie-key-accepted'] }).call('GET', '/v1/jobs', { key: null, headers: { cookie: `theme=dark; api_key=${KEYS.primary}` } }).status).toBe(200);
+  });
+
   it('AUTH-3: 401 whatever the body, path parameter or rate-limit state', () => {
     const h = setup({ rateLimit: { capacity: 1, refillPerSecond: 0.001 } });
     h.call('GET', '/v1/jobs'); // empties the primary bucket

@@ -56,6 +56,19 @@ describe('IDEM rules', () => {
     expect(b.json.id).not.toBe(a.json.id);
   });
 
+  it('IDEM-1 fault idem-short-ttl: a key is forgotten after faultIdempotencyTtlMs, so a later retry acts again', () => {
+    const f = setup({ faults: ['idem-short-ttl'], faultIdempotencyTtlMs: 2000 });
+    const body = { body: { video_url: VIDEO, auto_start: false }, ...withKey('short') };
+    const a = f.call('POST', '/v1/jobs', body);
+    f.advance(1999);
+    expect(f.call('POST', '/v1/jobs', body).headers['idempotent-replayed'], 'still within its lifetime').toBe('true');
+    f.advance(2);
+    const late = f.call('POST', '/v1/jobs', body);
+    expect([late.status, late.headers['idempotent-replayed']]).toEqual([200, undefined]);
+    expect(late.json.id).not.toBe(a.json.id);
+    expect(f.call('GET', '/v1/jobs').json.total).toBe(2);
+  });
+
   it('IDEM-2: the same key with another body or path → 422 idempotency_key_reused; idem-reuse-replays replays instead', () => {
     const h = setup();
     const id = h.draft();

@@ -52,6 +52,19 @@ describe('RATE rules', () => {
     }
   });
 
+  it('RATE-3 fault rate-retry-after-short: Retry-After says 1 s, yet each throttled request holds the key 4 s; backing off past the hold recovers', () => {
+    const h = setup({ ...limited, faults: ['rate-retry-after-short'] });
+    const last = burst(h, 21).at(-1)!;
+    expect([last.status, last.headers['retry-after']]).toEqual([429, '1']);
+    h.advance(1000);
+    const asTold = h.call('GET', '/v1/jobs');
+    expect([asTold.status, asTold.headers['retry-after']], 'waiting exactly as told meets another 429 that again says 1 s').toEqual([429, '1']);
+    h.advance(2000);
+    expect(h.call('GET', '/v1/jobs').status, 'within the hold its own 429 restarted').toBe(429);
+    h.advance(4000);
+    expect(h.call('GET', '/v1/jobs').status, 'a wait past the hold recovers (RATE-3 backoff)').toBe(200);
+  });
+
   it("RATE-4: one key's burst does not throttle another; rate-shared-bucket does", () => {
     const h = setup(limited);
     burst(h, 30);

@@ -32,6 +32,8 @@ interface Case {
   breaks: string[];
   /** The checks (onboard/grade/*.ts) that must end `fail` on the fault, by id, and no other: one per broken rule. */
   checks: string[];
+  /** Rules a narrowed run (`--scenarios`) does not provoke: they end `skip`, "not exercised". */
+  skips?: string[];
   why: string;
   /** Among the longest runs: the pool starts it first, so the file is not left waiting on it at the end. */
   long?: true;
@@ -61,6 +63,9 @@ const CASES: Case[] = [
   { name: 'retries a 402', args: [...FAST, '--client-timeout', '150'], command: node('retries-402.mjs'), breaks: ['CLI-3', 'CLI-8'], checks: ['cli.retry-policy', 'cli.credits-and-failures'], why: 'CLI-3 lists 402 among the refusals not retried, CLI-8 says it is not transient', long: true },
   { name: 'retries a 401', args: [...FAST, '--client-timeout', '150'], command: node('retries-401.mjs'), breaks: ['CLI-1', 'CLI-3'], checks: ['cli.api-key', 'cli.retry-policy'], why: 'CLI-1 forbids sending a 401 again with the same key, CLI-3 lists 401 among the refusals not retried unchanged', long: true },
   { name: 'no Idempotency-Key on starts', args: [...FAST, '--client-timeout', '120'], command: node('start-without-idempotency-key.mjs'), breaks: ['CLI-5'], checks: ['cli.idempotency-key'], why: 'only its creates carry one' },
+  // Narrowed to 5xx and drops: a 429's Retry-After window over the 503 chain would leave its waits to the
+  // shared limiter (CLI-12) and growth "not judged", on some seeds; without 429s, CLI-2 and CLI-12 are not exercised.
+  { name: 'constant 1 s backoff', args: [...FAST, '--scenarios', 'http-503,http-500,drop-before', '--client-timeout', '60'], command: node('constant-backoff.mjs'), breaks: ['CLI-3'], checks: ['cli.retry-policy'], skips: ['CLI-2', 'CLI-8', 'CLI-9', 'CLI-12'], why: 'waits neither grow nor vary' },
   { name: 'sends an invalid start body', args: [...FAST, '--client-timeout', '120'], command: node('sends-invalid-body.mjs'), breaks: ['CLI-11'], checks: ['cli.validation'], why: 'text_prompt with model light, dropped only once the API answered 400' },
 ];
 
@@ -105,7 +110,7 @@ describe.each(CASES)('jobcert onboard -- $name', (c) => {
     const r = await runOf(c.name);
     expect(r.stderr).toBe('');
     expect(r.doc, r.stdout).toBeDefined();
-    expect(notPassed(r.doc), r.stdout).toEqual(c.breaks.map((b) => `${b}:fail`).sort());
+    expect(notPassed(r.doc), r.stdout).toEqual([...c.breaks.map((b) => `${b}:fail`), ...(c.skips ?? []).map((b) => `${b}:skip`)].sort());
     // The checks that catch the fault, by id: each ends `fail`, and no other check does.
     for (const id of c.checks) expect(check(r.doc, id).status, `${id}\n${r.stdout}`).toBe('fail');
     expect(r.doc?.checks.filter((x) => x.status === 'fail').map((x) => x.id).sort()).toEqual([...c.checks].sort());
@@ -181,6 +186,14 @@ describe('the evidence of each fault', () => {
     const v = check(await doc('retries a 400'), 'CLI-3');
     expect(v.message).toMatch(/#\d+ POST \/v1\/jobs\/\S+\/start → 200 .* repeated #\d+ POST \/v1\/jobs\/\S+\/start → 400 invalid_request/);
     expect(v.injections?.map((i) => i.condition)).toContain('bad-request');
+  }, WAIT_MS);
+
+  it('CLI-3: the three 503s waited 1 s each, a chain that does not grow', async () => {
+    const v = check(await doc('constant 1 s backoff'), 'CLI-3');
+    expect(v.message).toMatch(/delays do not grow: #\d+ GET \/v1\/jobs\/\S+ → 503 internal_error .* was retried after 1\.\d\d s, 1\.\d\d s, 1\.\d\d s \(before #\d+, #\d+, #\d+\)/);
+    expect(v.notes.join('\n')).toMatch(/^growth: judged on 1 chain\(s\)/m);
+    expect(v.evidence.filter((e) => e.response?.status === 503)).toHaveLength(3);
+    expect(v.injections?.map((i) => i.condition)).toContain('http-503');
   }, WAIT_MS);
 
   it('CLI-6: reads 0.1 s apart; a job still polled when the client timeout stopped it', async () => {

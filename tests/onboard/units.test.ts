@@ -130,6 +130,63 @@ describe('grading boundaries (synthetic traffic)', () => {
     const withLimiter = synthetic([chain[0] as Partial<Observed>, limiter, { ...limiter, arrivedAt: 4600, endedAt: 4601, retryAfterUntil: undefined, ...ok() }, chain[1] as Partial<Observed>, chain[2] as Partial<Observed>]);
     expect(verdictOf(withLimiter, 'CLI-3')?.status).toBe('pass');
   });
+
+  /** One read failing 503 once per wait, retried after each wait (ms), then answered. */
+  const chain503 = (start: number, waits: number[], url = '/v1/jobs/job_1'): Partial<Observed>[] => {
+    const out: Partial<Observed>[] = [];
+    let t = start;
+    for (const w of waits) {
+      out.push({ url, arrivedAt: t, endedAt: t + 1, delivered: { status: 503, headers: {}, body: '', errorCode: 'internal_error' } });
+      t += 1 + w;
+    }
+    return [...out, { url, arrivedAt: t, endedAt: t + 1, ...ok() }];
+  };
+
+  it('CLI-3: three retries 1 s apart do not grow: the chain and its requests are named', () => {
+    const v = verdictOf(synthetic(chain503(0, [1000, 1000, 1002])), 'CLI-3');
+    expect(v?.status).toBe('fail');
+    expect(v?.message).toMatch(/delays do not grow: #1 GET \/v1\/jobs\/job_1 → 503 internal_error was retried after 1\.00 s, 1\.00 s, 1\.00 s \(before #2, #3, #4\)/);
+    expect(v?.requests).toEqual([1, 2, 3, 4]);
+  });
+
+  it('CLI-3: growing waits, capped at 16 s, pass with growth judged; two retries leave growth not judged', () => {
+    const capped = verdictOf(synthetic(chain503(0, [1500, 3000, 6000, 12_000, 16_000, 16_000])), 'CLI-3');
+    expect(capped?.status).toBe('pass');
+    expect(capped?.notes.join('\n')).toMatch(/^growth: judged on 1 chain\(s\) with 3\+ waits of the client's own, first → longest: 1\.50 s → 16\.0 s$/m);
+    const short = verdictOf(synthetic(chain503(0, [1000, 1000])), 'CLI-3');
+    expect(short?.status).toBe('pass');
+    expect(short?.message).toMatch(/growth not judged \(see notes\), jitter not judged \(see notes\)/);
+    expect(short?.notes.join('\n')).toMatch(/^growth: not judged, no chain had 3 waits of the client's own \(at most 2\)/m);
+  });
+
+  it('CLI-3: waits Retry-After dictated (429s each waited exactly its 4 s) neither fail growth nor jitter: not judged', () => {
+    const url = (n: number): string => `/v1/jobs/job_${n}`;
+    const throttledChain = (n: number, start: number): Partial<Observed>[] => [0, 1, 2, 3].map((i) => {
+      const at = start + i * 4001;
+      return i < 3 ? { ...throttled(at, 4000), url: url(n), jobId: url(n).slice(9) } : { url: url(n), jobId: url(n).slice(9), arrivedAt: at, endedAt: at + 1, ...ok() };
+    });
+    const v = verdictOf(synthetic([...throttledChain(1, 0), ...throttledChain(2, 100_000), ...throttledChain(3, 200_000)]), 'CLI-3');
+    expect(v?.status).toBe('pass');
+    const notes = v?.notes.join('\n') ?? '';
+    expect(notes).toMatch(/left out of the growth and jitter comparison: 9 wait\(s\) after a 429/);
+    expect(notes).toMatch(/^growth: not judged/m);
+    expect(notes).toMatch(/^jitter: not judged/m);
+  });
+
+  it('CLI-3: a 503 chain held by another request\'s Retry-After (the shared limiter) is not judged for growth', () => {
+    const limiter = { ...throttled(1500, 5000), url: '/v1/jobs/job_9', jobId: 'job_9' };
+    const held = [...chain503(0, [1000, 5500, 1000]), limiter, { url: '/v1/jobs/job_9', jobId: 'job_9', arrivedAt: 6600, endedAt: 6601, ...ok() }];
+    const v = verdictOf(synthetic(held.sort((a, b) => (a.arrivedAt ?? 0) - (b.arrivedAt ?? 0))), 'CLI-3');
+    expect(v?.status).toBe('pass');
+    expect(v?.notes.join('\n')).toMatch(/1 that overlapped a Retry-After of the same key/);
+    expect(v?.notes.join('\n')).toMatch(/^growth: not judged, no chain had 3 waits of the client's own \(at most 2\)/m);
+  });
+
+  it('CLI-3: the same wait before the first retry in three chains is no jitter, even when each chain is short', () => {
+    const v = verdictOf(synthetic([...chain503(0, [1000], '/v1/jobs/job_1'), ...chain503(10_000, [1003], '/v1/jobs/job_2'), ...chain503(20_000, [1006], '/v1/jobs/job_3')]), 'CLI-3');
+    expect(v?.status).toBe('fail');
+    expect(v?.message).toMatch(/no jitter: 3 retries after attempt 1 all waited 1\.00 s–1\.01 s/);
+  });
 });
 
 describe('CLI-11 (onboard/grade/validation.ts)', () => {

@@ -48,8 +48,8 @@ describe.concurrent('jobcert pact verify against the embedded mock', () => {
     console.log(`jobcert pact verify (embedded mock): ${clean.ms} ms wall`);
   });
 
-  it('writes the four reports plus the verifier log; compliance.json matches contracts/compliance.schema.json', () => {
-    expect(readdirSync(cleanOut).sort()).toEqual(['compliance.html', 'compliance.json', 'compliance.md', 'junit.xml', 'pact-verifier.log']);
+  it('writes the reports (with the HAR of the evidence) plus the verifier log; compliance.json matches contracts/compliance.schema.json', () => {
+    expect(readdirSync(cleanOut).sort()).toEqual(['compliance.html', 'compliance.json', 'compliance.md', 'exchanges.har', 'junit.xml', 'pact-verifier.log']);
     const ajv = new Ajv2020({ strict: true, allErrors: true });
     ajvFormats.default.default(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'contracts/compliance.schema.json'), 'utf8')));

@@ -25,6 +25,11 @@ describe('engine', () => {
       defineCheck({ id: 'val.words', rules: ['VAL-1'], title: 't', run: async () => fail('VAL-1: a valid body is accepted; got 400', { rule: 'VAL-1', requires: 'a valid body is accepted', observed: 'got 400' }) }),
       defineCheck({ id: 'obs.not-judged', rules: ['OBS-1'], title: 't', run: async () => { throw new NotJudged('not judged: no log source'); } }),
       defineCheck({ id: 'err.crash', rules: ['ERR-1'], title: 't', run: async () => { throw new TypeError('boom'); } }),
+      // A check that tripped over an answer it could not read is blamed on that answer (client.ts, Reply.unusable), not on a TypeError.
+      defineCheck({ id: 'obs.tripped', rules: ['OBS-3'], title: 't', run: async ({ recorder }) => {
+        recorder.unusable.push({ blame: 'SCHEMA', why: 'POST /v1/jobs → 200: the body is not a JSON object (text/html): <html>' });
+        throw new TypeError("Cannot read properties of undefined (reading 'id')");
+      } }),
       defineCheck({ id: 'life.needs', rules: ['LIFE-5'], title: 't', needs: ['broke'], run: async () => { throw new Error('must not run'); } }),
       defineCheck({ id: 'rate.headers', rules: ['RATE-6'], title: 't', run: async () => {} }),
     ];
@@ -39,7 +44,8 @@ describe('engine', () => {
     expect(r['idem.relied']).toMatchObject({ status: 'error', message: 'not judged: the primary key was refused' });
     expect(r['val.words']).toMatchObject({ status: 'fail', finding: { rule: 'VAL-1', requires: 'a valid body is accepted', observed: 'got 400' } });
     expect(r['obs.not-judged']).toMatchObject({ status: 'error', message: 'not judged: no log source' });
-    expect(r['err.crash']).toMatchObject({ status: 'error', message: 'TypeError: boom' });
+    expect(r['err.crash']).toMatchObject({ status: 'error', message: 'harness could not judge: TypeError: boom' });
+    expect(r['obs.tripped']).toMatchObject({ status: 'error', message: 'not judged: SCHEMA: POST /v1/jobs → 200: the body is not a JSON object (text/html): <html>' });
     expect(r['life.needs']).toMatchObject({ status: 'skip', message: 'needs --broke-api-key (a key with no credits)' });
     expect(r['rate.headers']?.level, 'a check citing only SHOULD rules is a SHOULD').toBe('should');
   });
@@ -92,6 +98,48 @@ describe('engine', () => {
     const { results } = await runChecks([pass('auth.late')], session, { concurrency: 2, deadlineReason: 'the run deadline (--max-duration 1 s) passed', deadlineGraceMs: 10 });
     session.dispose();
     expect(results[0]).toMatchObject({ status: 'error', message: 'not run: the run deadline (--max-duration 1 s) passed before it started' });
+  });
+
+  it('a check that runs last starts once every other has ended, shuffled or not (idem.ttl); a deadline before it leaves it not run', async () => {
+    const ended = new Set<string>();
+    let seenByLast: string[] = [];
+    const others = Array.from({ length: 7 }, (_, i) => defineCheck({ id: `schema.c${i}`, rules: [], title: 't', run: async () => {
+      await new Promise((r) => setTimeout(r, 2 + (i % 3)));
+      ended.add(`schema.c${i}`);
+    } }));
+    const last = defineCheck({ id: 'idem.last', rules: ['IDEM-1'], title: 't', runsLast: true, run: async () => { seenByLast = [...ended]; } });
+    // Declared first, so only the flag can hold it back.
+    const checks = [last, ...others];
+    for (const shuffle of [undefined, 1, 7, 42]) {
+      ended.clear();
+      seenByLast = [];
+      const session = new RunSession(config());
+      const { results } = await runChecks(checks, session, { concurrency: 3, ...(shuffle !== undefined ? { shuffle } : {}) });
+      session.dispose();
+      expect(seenByLast.sort(), `shuffle ${shuffle}`).toEqual(others.map((c) => c.id).sort());
+      expect(results.map((c) => [c.id, c.status]), 'reported in the registry order').toEqual(checks.map((c) => [c.id, 'pass']));
+    }
+    const session = new RunSession(config({ deadlineAt: Date.now() + 30 }));
+    const waits = defineCheck({ id: 'life.waits', rules: ['LIFE-3'], title: 't', run: ({ signal }) => new Promise<void>((_, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+    }) });
+    const { results } = await runChecks([last, waits], session, { concurrency: 2, deadlineReason: 'the run deadline passed', deadlineGraceMs: 10 });
+    session.dispose();
+    expect(results.map((c) => [c.id, c.status, c.message.split(':')[0]])).toEqual([['idem.last', 'error', 'not run'], ['life.waits', 'error', 'out of time']]);
+  });
+
+  it("openings go out before any check starts (idem.ttl's keyed write), each once, none for a skipped check", async () => {
+    const events: string[] = [];
+    const opener = defineCheck({ id: 'idem.opens', rules: ['IDEM-1'], title: 't', runsLast: true, opening: async () => { events.push('opening'); }, run: async () => { events.push('idem.opens'); } });
+    const skipped = defineCheck({ id: 'idem.skipped', rules: ['IDEM-1'], title: 't', skip: 'not this run', opening: async () => { events.push('skipped opening'); }, run: async () => {} });
+    const failing = defineCheck({ id: 'idem.bad-opening', rules: ['IDEM-1'], title: 't', opening: async () => { throw new Error('no answer'); }, run: async () => { events.push('idem.bad-opening'); } });
+    const session = new RunSession(config());
+    const { results } = await runChecks([pass('auth.first'), opener, skipped, failing], session, { concurrency: 2, shuffle: 3 });
+    session.dispose();
+    expect(events[0]).toBe('opening');
+    expect(events.at(-1)).toBe('idem.opens');
+    expect(events.filter((e) => e.endsWith(' opening') || e === 'opening')).toEqual(['opening']);
+    expect(results.map((c) => c.status), "a failed opening is the check's to report, not the engine's").toEqual(['pass', 'pass', 'skip', 'pass']);
   });
 
   it('each session has its own key gates', () => {

@@ -1,6 +1,6 @@
 /** createJob, startJob, getJob, listJobs: the operations of contracts/openapi.yaml over the JobStore. */
 import { errorMessage, errorParam, validatorFor } from '../../../contracts/ajv.js';
-import { creditsFor, resolveCreate, resolveStart, type JobSettings, type PolicyViolation } from '../../../contracts/policy.js';
+import { creditsFor, CREDITS_PER_MINUTE, normalizeComposition, resolveCreate, resolveStart, type JobSettings, type Model, type PolicyViolation } from '../../../contracts/policy.js';
 import type { FaultName } from '../faults.js';
 import type { CreateJobRequest, StartJobRequest } from '../../../contracts/schemas.js';
 import { fail, type Account, type RouteContext, type RouteHandler, type RouteResult } from '../context.js';
@@ -64,6 +64,18 @@ function waived(violation: PolicyViolation, faults: ReadonlySet<FaultName>): boo
   return faults.has(WAIVING_FAULT[violation.rule]);
 }
 
+/** The source's size (SPEC §3); under val-canvas-default-wrong an omitted canvas takes another. */
+const WRONG_SOURCE_SIZE = { width: 1280, height: 720 } as const;
+const sourceSize = (faults: ReadonlySet<FaultName>) => (faults.has('val-canvas-default-wrong') ? WRONG_SOURCE_SIZE : SOURCE_SIZE);
+
+/** SPEC §1 Usage: the credits of a start; the life-bills-* faults misread the formula. */
+function startCredits(faults: ReadonlySet<FaultName>, model: Model, videoUrl: string, preview?: number): number {
+  const video = videoSeconds(videoUrl);
+  if (faults.has('life-bills-ignoring-preview')) return creditsFor(model, video);
+  if (faults.has('life-bills-rounded-down')) return Math.ceil((CREDITS_PER_MINUTE[model] * Math.floor(Math.min(preview ?? Number.POSITIVE_INFINITY, video))) / 60);
+  return creditsFor(model, video, preview);
+}
+
 function enoughCredits(ctx: RouteContext, account: Account, credits: number): boolean {
   return ctx.state.faults.has('life-no-credit-check') || account.balance >= credits;
 }
@@ -78,11 +90,11 @@ export const createJob: RouteHandler = (ctx) => {
   const body = ctx.body as CreateJobRequest;
   const { settings: s, violation } = resolveCreate(body, ctx.state.policy);
   if (violation && !waived(violation, ctx.state.faults)) return fail({ code: violation.code, message: violation.message, param: violation.param });
-  const credits = s.auto_start ? creditsFor(s.model, videoSeconds(body.video_url)) : 0;
+  const credits = s.auto_start ? startCredits(ctx.state.faults, s.model, body.video_url) : 0;
   if (s.auto_start && !enoughCredits(ctx, account, credits)) return insufficient(account, credits);
   const job = ctx.state.jobs.create(account.name, {
     model: s.model, output_format: s.output_format, background: s.background, video_url: body.video_url,
-    composition: DEFAULT_COMPOSITION, text_prompt: s.text_prompt, webhook_url: body.webhook_url,
+    composition: ctx.state.faults.has('val-canvas-default-wrong') ? normalizeComposition(undefined, WRONG_SOURCE_SIZE) : DEFAULT_COMPOSITION, text_prompt: s.text_prompt, webhook_url: body.webhook_url,
   }, ctx.now, ctx.requestId);
   ctx.touchedJobId = job.id;
   if (s.auto_start) {
@@ -126,7 +138,7 @@ export const startJob: RouteHandler = (ctx) => {
   if (faults.has('err-500-on-partial-canvas') && body.composition?.canvas?.width !== undefined && body.composition.canvas.height === undefined) {
     return fail({ code: 'internal_error', message: "Cannot read properties of undefined (reading 'height')" });
   }
-  const { settings, violation } = resolveStart(job, body, SOURCE_SIZE, ctx.state.policy);
+  const { settings, violation } = resolveStart(job, body, sourceSize(faults), ctx.state.policy);
   if (violation && !waived(violation, faults)) {
     if (faults.has('val-rejected-start-mutates')) {
       if (body.model) job.model = body.model;
@@ -135,7 +147,7 @@ export const startJob: RouteHandler = (ctx) => {
     return fail({ code: violation.code, message: violation.message, param: violation.param });
   }
   const stored = faults.has('val-composition-raw') ? { ...settings, composition: body.composition ?? {} } : settings;
-  const formula = creditsFor(settings.model, videoSeconds(job.video_url), settings.preview_duration);
+  const formula = startCredits(faults, settings.model, job.video_url, settings.preview_duration);
   const thirdRunOfFailed = job.status === 'failed' && job.history.filter((h) => h.status === 'processing').length === 2;
   const credits = faults.has('idem-third-start-double-charge') && thirdRunOfFailed ? 2 * formula : formula;
   if (!enoughCredits(ctx, account, credits)) return insufficient(account, credits);

@@ -114,7 +114,7 @@ export function rateDiscovery(session: RunSession, signal: AbortSignal | undefin
   const discovery = (session.discovery ??= (async () => {
     const release = await gates.for('primary').lock.acquire('exclusive', signal);
     try {
-      const recorder = session.recorder();
+      const recorder = session.recorder('(rate-limit discovery)', ['RATE-1']);
       const raw = new Client(recorder, { retry429: false, ...(signal ? { signal } : {}) });
       const found = await discover(raw, config, 'primary');
       const pacing = found.profile.pacing;

@@ -4,16 +4,17 @@
  * OBS-1 too), done once per run and kept in the RunSession.
  */
 import { backoffMs, parseRetryAfter } from '../backoff.js';
-import { Client, type Exchange, type Reply } from '../client.js';
+import { Client, jsonIfUsable, type Exchange, type Reply } from '../client.js';
 import type { RunConfig } from '../config.js';
 import { Blocked, TransportError } from '../errors.js';
 import { MAX_RETRY_AFTER_MS } from '../gate.js';
 import type { RunSession } from '../session.js';
 import { DISCOVERY_SECONDS, type Discovery } from './discovery.js';
 import { FLOOD_PATH, MAX_CONCURRENCY, flood } from './flood.js';
+import { honestyRecord, waitAsTold, type Honesty } from './honesty.js';
 import { recover } from './recovery.js';
 
-import type { RateProfile } from '../../../core/results.js';
+import type { RateProfile, RetryAfterHonesty } from '../../../core/results.js';
 
 /**
  * Everything the checks need from a throttled key, gathered under ONE flood
@@ -42,6 +43,8 @@ export interface Episode {
   /** `waits`: how many fresh 429s the retry met and waited out (the key is busy with the episode's own read-backs). */
   keyedStart?: { id: string; idempotencyKey: string; draft: Reply; probe: Reply; retry?: Reply; waits?: number };
   recovery?: { recovered: boolean; waitedMs: number; attempts: number[]; after: Reply };
+  /** The first flood's 429s waited out exactly as told (honesty.ts), before any backoff; `record` is the report's. */
+  honesty?: { result: Honesty; record: RetryAfterHonesty };
   /** The flood's own exchanges (the probes' are on their replies). */
   floodExchanges: Exchange[];
   /** Why a start probe had no draft to start, when it had none. */
@@ -108,7 +111,7 @@ const PROBE_ROUNDS = 4;
 
 async function runEpisode(session: RunSession, found: Discovery, signal: AbortSignal | undefined): Promise<Episode> {
   const { config } = session;
-  const recorder = session.recorder();
+  const recorder = session.recorder('(rate pressure episode)', ['RATE-1', 'RATE-2', 'RATE-3']);
   const opts = signal ? { signal } : {};
   const raw = new Client(recorder, { retry429: false, ...opts });
   const client = new Client(recorder, { retry429: true, ...opts });
@@ -160,17 +163,21 @@ async function runEpisode(session: RunSession, found: Discovery, signal: AbortSi
     out.floods++;
     out.sent += state.sent;
     out.throttledReplies.push(...state.throttled);
-    const floodOnly = (): Exchange[] => recorder.exchanges.slice(before).filter((e) => e.request.url.endsWith(FLOOD_PATH) && e.key === 'primary');
+    // The honesty probes are rate.retry-after-honest's evidence alone: an exchange filed under two checks would count its request id twice (OBS-1).
+    const floodOnly = (): Exchange[] => {
+      const honesty = new Set(out.honesty?.result.steps.map((s) => s.probe.exchange));
+      return recorder.exchanges.slice(before).filter((e) => e.request.url.endsWith(FLOOD_PATH) && e.key === 'primary' && !honesty.has(e));
+    };
     if (state.throttled.length === 0) {
       out.floodExchanges.push(...floodOnly());
       return out;
     }
     out.throttled = true;
     out.confirmed &&= state.throttled.some((r) => r.doneAt <= probeSentAt) && state.throttled.some((r) => r.sentAt >= probeSentAt);
-    // RATE-3: wait Retry-After, back off with jitter, until the key is served again.
+    // RATE-3: wait Retry-After (the first flood's exactly as told), back off with jitter, until the key is served again.
     const last = state.throttled.reduce((a, r) => (r.doneAt > a.doneAt ? r : a));
-    const recovery = await recover(raw, last);
-    out.recovery = { ...recovery, after: last };
+    const recovery = out.honesty ? { ...(await recover(raw, last)), after: last } : await honestRecovery(session, raw, state.throttled, last, out);
+    out.recovery = recovery;
     out.floodExchanges.push(...floodOnly());
     if (!recovery.recovered) return out;
   }
@@ -196,10 +203,35 @@ async function runEpisode(session: RunSession, found: Discovery, signal: AbortSi
   return out;
 }
 
+/**
+ * The first recovery: the flood's 429s waited exactly as told (honesty.ts),
+ * then, while the key is still throttled, RATE-3's backoff from the last 429.
+ * What it found goes into the episode and the run's rate profile.
+ */
+async function honestRecovery(session: RunSession, raw: Client, throttled: Reply[], last: Reply, out: Episode): Promise<NonNullable<Episode['recovery']>> {
+  const result = await waitAsTold(raw, throttled);
+  const probes = result.steps.map((s) => s.probe);
+  const final = probes.at(-1);
+  const told = result.steps.reduce((ms, s) => ms + Math.max(0, s.probe.sentAt - s.throttled.doneAt), 0);
+  const servedAlready = final !== undefined && final.status >= 200 && final.status < 300;
+  const backoff = servedAlready ? undefined : await recover(raw, final ?? last);
+  const served = servedAlready ? final : backoff?.recovered ? backoff.last : undefined;
+  // The 429s that came after the judged one, up to the first request served.
+  const judged = result.steps.at(-1);
+  const after = judged ? [judged.probe.status, ...(backoff?.attempts ?? [])] : [];
+  const record = honestyRecord(result, served, after.filter((status) => status === 429).length);
+  out.honesty = { result, record };
+  session.retryAfterHonesty = record;
+  return {
+    recovered: served !== undefined, waitedMs: Math.round(told) + (backoff?.waitedMs ?? 0),
+    attempts: [...probes.map((p) => p.status), ...(backoff?.attempts ?? [])], after: result.steps[0]?.throttled ?? last,
+  };
+}
+
 /** Fresh 429s a keyed retry waits out (each by its own Retry-After); still throttled after them, the key did not recover (RATE-3). */
 const MAX_KEYED_WAITS = 6;
 
 /** A 429 answered from a store: marked as a replay, or carrying the first 429's request id. */
 export function isReplayOf(reply: Reply, first: Reply): boolean {
-  return reply.headers.get('idempotent-replayed') === 'true' || (reply.status === 429 && reply.json?.error?.request_id !== undefined && reply.json?.error?.request_id === first.json?.error?.request_id);
+  return reply.headers.get('idempotent-replayed') === 'true' || (reply.status === 429 && jsonIfUsable(reply)?.error?.request_id !== undefined && jsonIfUsable(reply)?.error?.request_id === jsonIfUsable(first)?.error?.request_id);
 }

@@ -8,7 +8,7 @@ import { FLOOD_PATH } from './flood.js';
  * RATE-3 as SPEC words it: wait Retry-After, then back off with jitter (1–2 s,
  * 2–4 s, 4–8 s, 8–16 s) until the key is served again.
  */
-export async function recover(raw: Client, throttled: Reply, key: KeyRole = 'primary'): Promise<{ recovered: boolean; waitedMs: number; attempts: number[] }> {
+export async function recover(raw: Client, throttled: Reply, key: KeyRole = 'primary'): Promise<{ recovered: boolean; waitedMs: number; attempts: number[]; last: Reply }> {
   let last = throttled;
   let waited = 0;
   const attempts: number[] = [];
@@ -21,9 +21,9 @@ export async function recover(raw: Client, throttled: Reply, key: KeyRole = 'pri
     attempts.push(last.status);
     if (last.status !== 429) {
       if (last.status >= 200 && last.status < 300) raw.gates.for(key).noteRecovered();
-      return { recovered: last.status >= 200 && last.status < 300, waitedMs: waited, attempts };
+      return { recovered: last.status >= 200 && last.status < 300, waitedMs: waited, attempts, last };
     }
   }
   raw.gates.for(key).markStuck(`RATE-3 failed: still 429 after backing off 4 times (${Math.round(waited / 1000)} s)`);
-  return { recovered: false, waitedMs: waited, attempts };
+  return { recovered: false, waitedMs: waited, attempts, last };
 }
