@@ -2,7 +2,7 @@
  * npm run bench:load: the load generator against wrk, on the same bare
  * node:http server with the same settings (keep-alive, 50 connections, 5 s,
  * GET /v1/jobs/{id} with a key: the poll scenario's requests), alternately
- * (stage, wrk, stage, wrk). The stage runs as it does in `jobcert load`: the
+ * (stage, wrk, autocannon alone, stage, …). The stage runs as it does in `jobcert load`: the
  * autocannon driver with the scenario recorder (latency per response, status
  * histogram, sampled contract checks). Target: the stage reaches ≥ 90 % of
  * wrk's request rate. Then the embedded mock's sustained rate under the start
@@ -78,6 +78,20 @@ async function stage(url: string): Promise<Sample> {
   };
 }
 
+/** autocannon alone on the same requests, nothing of jobcert's: the ceiling of the library the stage is built on. */
+async function bare(url: string): Promise<Sample> {
+  const { default: autocannon } = await import('autocannon');
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let answered = 0;
+  await new Promise<void>((resolve, reject) => {
+    const instance = autocannon({ url: `${url}${PATH}`, connections: CONNECTIONS, duration: DURATION_S, pipelining: 1, headers: { 'x-api-key': KEY }, skipAggregateResult: true }, (err) => (err ? reject(err) : resolve()));
+    instance.on('response', () => { answered++; });
+  });
+  const cpu = process.cpuUsage(cpu0);
+  return { rps: answered / ((performance.now() - t0) / 1000), p99: Number.NaN, errors: 0, perCpuS: answered / ((cpu.user + cpu.system) / 1e6) };
+}
+
 function wrk(url: string, pinned: boolean): Sample {
   const args = ['-t1', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', '-H', `'x-api-key: ${KEY}'`, `${url}${PATH}`];
   // bash's `times` gives wrk's CPU time (user and system of the shell's children).
@@ -96,27 +110,28 @@ const pinned = canPin();
 if (pinned) execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
 console.log(`GET ${PATH}, ${CONNECTIONS} connections, keep-alive, ${DURATION_S} s per run, ${ROUNDS} rounds; ${pinned ? 'servers pinned to CPU 1, generators to CPU 0' : 'not pinned (no taskset or 1 CPU)'}`);
 
-const bare = await start([`${ROOT}bench/bare-server.mjs`], pinned, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
-const samples: ({ gen: 'stage' | 'wrk' } & Sample)[] = [];
+const server = await start([`${ROOT}bench/bare-server.mjs`], pinned, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+const samples: ({ gen: 'stage' | 'wrk' | 'bare' } & Sample)[] = [];
 try {
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const gen of ['stage', 'wrk'] as const) {
-      const s = gen === 'stage' ? await stage(bare.url) : wrk(bare.url, pinned);
+    for (const gen of ['stage', 'wrk', 'bare'] as const) {
+      const s = gen === 'stage' ? await stage(server.url) : gen === 'wrk' ? wrk(server.url, pinned) : await bare(server.url);
       samples.push({ gen, ...s });
-      console.log(`round ${round} ${gen.padEnd(5)} ${s.rps.toFixed(0).padStart(7)} req/s  p99 ${s.p99.toFixed(2).padStart(6)} ms  errors ${s.errors}  ${s.perCpuS.toFixed(0).padStart(7)} req per CPU-second`);
+      console.log(`round ${round} ${gen.padEnd(5)} ${s.rps.toFixed(0).padStart(7)} req/s  p99 ${Number.isNaN(s.p99) ? '     —' : s.p99.toFixed(2).padStart(6)} ms  errors ${s.errors}  ${s.perCpuS.toFixed(0).padStart(7)} req per CPU-second`);
     }
   }
 } finally {
-  bare.child.kill('SIGTERM');
+  server.child.kill('SIGTERM');
 }
-const mean = (g: 'stage' | 'wrk', k: 'rps' | 'perCpuS' = 'rps'): number => { const xs = samples.filter((s) => s.gen === g).map((s) => s[k]); return xs.reduce((a, b) => a + b, 0) / xs.length; };
+const mean = (g: 'stage' | 'wrk' | 'bare', k: 'rps' | 'perCpuS' = 'rps'): number => { const xs = samples.filter((s) => s.gen === g).map((s) => s[k]); return xs.reduce((a, b) => a + b, 0) / xs.length; };
 // Each round's two runs are back to back; the median of their ratios resists a neighbour's burst of CPU better than the means do.
-const perRound = Array.from({ length: ROUNDS }, (_, i) => (samples[2 * i]?.rps ?? 0) / (samples[2 * i + 1]?.rps ?? 1)).sort((a, b) => a - b);
+const perRound = Array.from({ length: ROUNDS }, (_, i) => (samples[3 * i]?.rps ?? 0) / (samples[3 * i + 1]?.rps ?? 1)).sort((a, b) => a - b);
 const median = perRound.length % 2 ? perRound[(perRound.length - 1) / 2]! : (perRound[perRound.length / 2 - 1]! + perRound[perRound.length / 2]!) / 2;
 console.log(`\nwrk    ${mean('wrk').toFixed(0)} req/s (mean)`);
 console.log(`stage  ${mean('stage').toFixed(0)} req/s (mean)`);
 console.log(`ratio stage/wrk = ${(mean('stage') / mean('wrk')).toFixed(2)} of the means, ${median.toFixed(2)} median of the rounds (target ≥ 0.90)`);
 // On a shared machine the wall rates swing with the neighbours; CPU cost per request does not.
+console.log(`bare autocannon ${mean('bare').toFixed(0)} req/s (mean): autocannon alone reaches ${(mean('bare') / mean('wrk')).toFixed(2)} of wrk, the stage ${(mean('stage') / mean('bare')).toFixed(2)} of autocannon alone`);
 console.log(`per CPU-second: stage ${mean('stage', 'perCpuS').toFixed(0)}, wrk ${mean('wrk', 'perCpuS').toFixed(0)} requests (stage/wrk ${(mean('stage', 'perCpuS') / mean('wrk', 'perCpuS')).toFixed(2)})`);
 
 // The embedded mock under the start scenario: its own process on CPU 1, the stage here on CPU 0.
