@@ -92,11 +92,14 @@ export function verdictOf(checks: readonly CheckResult[], c: Completeness, stric
   return 'pass';
 }
 
+/** Why a rule went unjudged and, unless the reason already names it, the input that would judge it. */
+export const whyUnjudged = (u: UnjudgedRule): string => `${u.why}${u.judge_with && !u.why.includes(u.judge_with) ? `; to judge it: ${u.judge_with}` : ''}`;
+
 /** One line for a console or a report: why the run is incomplete. */
 export function describeIncomplete(c: Completeness): string[] {
   const lines: string[] = [];
   if (c.hollow) lines.push(c.hollow);
-  for (const u of gatingUnjudged(c)) lines.push(`${u.rule} (MUST) not judged: ${u.why}${u.judge_with && !u.why.includes(u.judge_with) ? `; to judge it: ${u.judge_with}` : ''}`);
+  for (const u of gatingUnjudged(c)) lines.push(`${u.rule} (MUST) not judged: ${whyUnjudged(u)}`);
   if (c.unfinished_checks.length > 0) lines.push(`checks that could not judge: ${c.unfinished_checks.join(', ')}`);
   return lines;
 }

@@ -3,9 +3,12 @@
  * optional members (provenance, report_version, rate_limit, load) possibly
  * absent. Anything else is a usage error in one line naming the file.
  */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { LoadResults, ScenarioResult } from '../load-results.js';
 import type { CheckResult, Compliance, RateProfile } from '../results.js';
+import type { RunInput } from './model.js';
 
 const VERDICTS: readonly Compliance['verdict'][] = ['pass', 'fail', 'incomplete', 'interrupted'];
 const STATUSES: readonly CheckResult['status'][] = ['pass', 'fail', 'skip', 'error'];
@@ -82,4 +85,23 @@ export function parseCompliance(text: string, source: string): Compliance {
     ...(isObject(value.provenance) ? { provenance: value.provenance as unknown as NonNullable<Compliance['provenance']> } : {}),
     ...(load ? { load } : {}),
   };
+}
+
+/** A compliance.json, or a report directory holding one (reports/latest among them). */
+export function readRun(arg: string): RunInput {
+  let file = arg;
+  try {
+    if (statSync(arg).isDirectory()) file = join(arg, 'compliance.json');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `${arg}: no such file or directory` : `${arg}: cannot read it (${code ?? (err as Error).message})`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(file !== arg && code === 'ENOENT' ? `${arg}: no compliance.json in this directory (give a jobcert report directory or its compliance.json)` : `${file}: cannot read it (${code ?? (err as Error).message})`);
+  }
+  return { source: arg, doc: parseCompliance(text, file) };
 }

@@ -15,7 +15,8 @@ const PLOT_H = H - PAD.top - PAD.bottom;
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e'];
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const num = (n: number): string => (Number.isFinite(n) ? (Math.round(n * 10) / 10).toString() : '0');
+/** A coordinate or figure to one decimal, never NaN in the SVG. */
+export const num = (n: number): string => (Number.isFinite(n) ? (Math.round(n * 10) / 10).toString() : '0');
 
 /** A round upper bound for an axis: 1, 2, 5 × 10^k. */
 export function niceMax(v: number): number {

@@ -8,7 +8,7 @@
  */
 import { PROVIDER_RULES, type Rule } from '../../contracts/rules.js';
 import type { CheckResult, Compliance } from '../results.js';
-import { gatingUnjudged } from '../verdict.js';
+import { gatingUnjudged, whyUnjudged } from '../verdict.js';
 
 export type RuleState = 'pass' | 'fail' | 'unjudged' | 'excused';
 
@@ -28,7 +28,7 @@ export function ruleCoverage(doc: Compliance): RuleCoverage[] {
     const failed = checks.some((c) => c.status === 'fail');
     const passed = checks.some((c) => c.status === 'pass');
     const u = unjudged.get(rule.id);
-    const why = u ? `${u.why}${u.judge_with && !u.why.includes(u.judge_with) ? `; to judge it: ${u.judge_with}` : ''}` : undefined;
+    const why = u ? whyUnjudged(u) : undefined;
     // Documents from before completeness was recorded: a rule no check judged is unjudged, gating when MUST.
     const state: RuleState = failed ? 'fail' : passed ? 'pass' : (doc.completeness ? gating.has(rule.id) : rule.level === 'must') ? 'unjudged' : 'excused';
     return { rule, state, checks, ...(why !== undefined ? { why } : {}) };

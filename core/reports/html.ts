@@ -11,8 +11,8 @@ import type { RunTraffic } from './traffic.js';
 import { describeCounts, describeTransport } from './transport.js';
 import { renderLoadHtml } from './load-html.js';
 import type { ReportWriter } from './writer.js';
+import { esc } from './html-escape.js';
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const LABEL: Record<CheckResult['status'], string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', error: 'ERROR' };
 
 function exchangeHtml(e: CheckResult['evidence'][number]): string {

@@ -6,8 +6,8 @@
 import { capacitySvg, latencyOverTimeSvg, percentileSvg } from './charts.js';
 import { capacityText, isCapacity, measuredText, modelText, sampleSize, STATUS_LABEL, thresholdStatus, VERDICT_LABEL, type StoredThreshold } from './load-markdown.js';
 import type { CapacityResult, EndpointMetrics, LoadResults, ScenarioResult } from '../load-results.js';
+import { esc } from './html-escape.js';
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 const ms = (v: number | undefined | null): string => (v === undefined || v === null ? '—' : v.toFixed(v < 10 ? 2 : 1));
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 

@@ -11,9 +11,9 @@ import { VERDICT_COLOR, VERDICT_TEXT } from './completeness.js';
 import { familyCounts, ruleCoverage, type RuleCoverage, type RuleState } from './coverage.js';
 import { describeRateLimit } from './rate-limit.js';
 import { timelineOf, trafficOf, type RunTraffic, type TimelinePoint } from './traffic.js';
+import { num } from './charts.js';
+import { esc } from './html-escape.js';
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-const num = (n: number): string => (Number.isFinite(n) ? (Math.round(n * 10) / 10).toString() : '0');
 
 const STATUS_COLOR = { pass: '#1f7a44', fail: '#b3261e', error: '#c77700', skip: '#8a8f99' } as const;
 const STATE_COLOR: Record<RuleState, string> = { pass: '#1f7a44', fail: '#b3261e', unjudged: '#b3261e', excused: '#8a8f99' };

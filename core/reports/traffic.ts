@@ -6,6 +6,7 @@
  * spec), and the reports say so.
  */
 import type { Exchange } from '../exchange.js';
+import { parseRetryAfter } from '../retry-after.js';
 import type { Compliance } from '../results.js';
 
 export interface TrafficEntry { check: string; rules: readonly string[]; exchange: Exchange }
@@ -26,16 +27,6 @@ export function trafficOf(doc: Compliance, given?: RunTraffic): RunTraffic {
 /** One request on the timeline: when it started (ms from the run's start), its key, its answer. */
 export interface TimelinePoint { t_ms: number; key: string; status: number | null; duration_ms: number; retry_after_ms?: number }
 
-/** Retry-After in ms: delay-seconds, or an HTTP-date against the answer's Date. */
-function retryAfterMs(headers: Record<string, string>): number | undefined {
-  const value = headers['retry-after'];
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const at = Date.parse(value);
-  const now = headers.date ? Date.parse(headers.date) : Number.NaN;
-  return Number.isNaN(at) || Number.isNaN(now) ? undefined : Math.max(0, at - now);
-}
-
 export function timelineOf(doc: Compliance, traffic: RunTraffic): TimelinePoint[] {
   const t0 = Date.parse(doc.started_at);
   const seen = new Set<string>();
@@ -47,7 +38,7 @@ export function timelineOf(doc: Compliance, traffic: RunTraffic): TimelinePoint[
     const id = `${e.started_at}|${e.request_id ?? ''}|${e.request.method} ${e.request.url}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    const wait = e.response?.status === 429 ? retryAfterMs(e.response.headers) : undefined;
+    const wait = e.response?.status === 429 ? parseRetryAfter(e.response.headers['retry-after'], e.response.headers.date, Date.parse(e.started_at)) : undefined;
     points.push({ t_ms: Math.max(0, at - t0), key: e.key, status: e.response?.status ?? null, duration_ms: e.time_ms, ...(wait !== undefined ? { retry_after_ms: wait } : {}) });
   }
   return points.sort((a, b) => a.t_ms - b.t_ms);

@@ -3,11 +3,10 @@
  * compared, as Markdown for a pull-request comment or as JSON. Reading the
  * files is here; the comparison is core/diff/, pure.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { parseCompliance } from '../../core/diff/read.js';
-import { DEFAULT_DIFF_OPTIONS, type RunInput } from '../../core/diff/model.js';
+import { readRun } from '../../core/diff/read.js';
+import { DEFAULT_DIFF_OPTIONS } from '../../core/diff/model.js';
 import { UsageError } from '../cli-errors.js';
 
 interface DiffFlags { format: 'md' | 'json'; out?: string; failOn?: 'regression'; latencyTolerance: number; latencyFloorMs: number }
@@ -25,24 +24,6 @@ export function parseFloorMs(raw: string): number {
   return Number(m[1]);
 }
 
-/** A compliance.json, or a report directory holding one (reports/latest among them). */
-export function readRun(arg: string): RunInput {
-  let file = arg;
-  try {
-    if (statSync(arg).isDirectory()) file = join(arg, 'compliance.json');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `${arg}: no such file or directory` : `${arg}: cannot read it (${code ?? (err as Error).message})`);
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(file !== arg && code === 'ENOENT' ? `${arg}: no compliance.json in this directory (give a jobcert report directory or its compliance.json)` : `${file}: cannot read it (${code ?? (err as Error).message})`);
-  }
-  return { source: arg, doc: parseCompliance(text, file) };
-}
 
 export function registerDiffCommand(program: Command): void {
   program

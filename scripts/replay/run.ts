@@ -8,8 +8,7 @@
  * judge (skipped, not judged) make it `inconclusive`. Keys come from the same
  * settings as certify (flags or JOBCERT_*_API_KEY); the report never held them.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readRun } from '../../core/diff/read.js';
 import type { CheckResult, Compliance } from '../../core/results.js';
 import { UsageError } from '../cli-errors.js';
 import { createConsole } from '../certify/console.js';
@@ -39,19 +38,6 @@ const NOT_REPLAYABLE: [RegExp, string][] = [
   [/^harness\./, 'is about the run itself, not the provider'],
 ];
 
-export function readRun(path: string): Compliance {
-  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'compliance.json') : path;
-  if (!existsSync(file)) throw new UsageError(`${path}: no compliance.json there (give a report directory such as reports/latest, or the file)`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`${file}: not JSON (${(err as Error).message.slice(0, 120)})`);
-  }
-  const d = doc as Partial<Compliance>;
-  if (d.tool !== 'jobcert' || !Array.isArray(d.checks)) throw new UsageError(`${file}: not a jobcert compliance report`);
-  return doc as Compliance;
-}
 
 /** certify's options for the past run's settings, narrowed to one check, with the user's overrides. */
 function optionsFor(doc: Compliance, check: CheckResult, flags: ReplayFlags): ReturnType<typeof resolveOptions> {
@@ -96,7 +82,7 @@ export function replayVerdict(attempts: readonly ReplayAttempt[]): ReplayVerdict
 export async function replay(dir: string, flags: ReplayFlags, version: string, write: (s: string) => void = (s) => { process.stdout.write(s); }): Promise<number> {
   const times = flags.times === undefined ? 3 : Number(flags.times);
   if (!Number.isInteger(times) || times < 1 || times > 20) throw new UsageError(`--times must be a whole number from 1 to 20, got ${JSON.stringify(flags.times)}`);
-  const doc = readRun(dir);
+  const { doc } = readRun(dir);
   const check = doc.checks.find((c) => c.id === flags.check);
   if (!check) {
     const failing = doc.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => c.id);
